@@ -1,0 +1,222 @@
+/*
+ * cli_opts.c: daneprobe's options.  One table, parsed with getopt_long
+ * (options may follow the operands), checked for combinations that make
+ * no sense, and turned into a struct dp_config.  Nothing here touches the
+ * network or the file system beyond naming files.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_opts.h"
+
+enum {
+	OPT_BACKEND = 256,
+	OPT_TRUST_ANCHOR,
+	OPT_RESOLVER,
+	OPT_RECURSIVE,
+	OPT_ROOT_HINTS,
+	OPT_JSON,
+	OPT_PROTO,
+	OPT_CAFILE,
+	OPT_CAPATH,
+	OPT_TLSA,
+	OPT_TLSA_FILE,
+	OPT_SAVE_CHAIN,
+};
+
+static const struct option long_options[] = {
+	{ "backend",		required_argument,	NULL, OPT_BACKEND },
+	{ "trust-anchor",	required_argument,	NULL, OPT_TRUST_ANCHOR },
+	{ "resolver",		required_argument,	NULL, OPT_RESOLVER },
+	{ "recursive",		no_argument,		NULL, OPT_RECURSIVE },
+	{ "root-hints",		required_argument,	NULL, OPT_ROOT_HINTS },
+	{ "json",		no_argument,		NULL, OPT_JSON },
+	{ "proto",		required_argument,	NULL, OPT_PROTO },
+	{ "CAfile",		required_argument,	NULL, OPT_CAFILE },
+	{ "CApath",		required_argument,	NULL, OPT_CAPATH },
+	{ "tlsa",		required_argument,	NULL, OPT_TLSA },
+	{ "tlsa-file",		required_argument,	NULL, OPT_TLSA_FILE },
+	{ "save-chain",		required_argument,	NULL, OPT_SAVE_CHAIN },
+	{ "timeout",		required_argument,	NULL, 't' },
+	{ "verbose",		no_argument,		NULL, 'v' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+void
+dp_usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: daneprobe lookup [options] HOST [PORT]\n"
+	    "       daneprobe check [options] TARGET ...\n"
+	    "options:\n"
+	    "  -4, -6                 use only IPv4 / IPv6 addresses\n"
+	    "  -t, --timeout SECONDS  bound the whole command (default %u)\n"
+	    "  -v, --verbose          more detail (chain, records, timings)\n"
+	    "      --json             JSON output\n"
+	    "      --backend NAME     resolver backend: getdns or unbound\n"
+	    "      --trust-anchor FILE  DNSSEC trust anchor, DS or DNSKEY (default %s)\n"
+	    "      --resolver ADDR[@PORT]  forward to this resolver (repeatable)\n"
+	    "      --recursive        resolve from the root instead\n"
+	    "      --root-hints FILE  root hints for --recursive\n"
+	    "      --proto PROTO      tcp, udp or sctp (default tcp)\n"
+	    "      --CAfile FILE, --CApath DIR  trust store for PKIX-TA/PKIX-EE\n"
+	    "      --tlsa \"U S M HEX\"  use this record instead of DNS (repeatable)\n"
+	    "      --tlsa-file FILE   read TLSA records from a zone-file\n"
+	    "      --save-chain FILE  write each presented chain as PEM\n"
+	    "  -V, --version          show version and backends\n"
+	    "  -h, --help             show this help\n",
+	    DP_DEFAULT_TIMEOUT_MS / 1000, DP_DEFAULT_TRUST_ANCHOR);
+}
+
+static int
+parse_timeout(const char *s, unsigned *ms, struct dp_err *err)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !(v > 0) || v > 3600)
+		return dp_err_set(err, "invalid timeout '%s' (seconds, more than 0, at most 3600)", s);
+	*ms = (unsigned)(v * 1000 + 0.5);
+	if (*ms == 0)
+		*ms = 1;
+	return 0;
+}
+
+static int
+parse_command(const char *s, enum dp_command *cmd, struct dp_err *err)
+{
+	if (strcmp(s, "lookup") == 0)
+		*cmd = DP_CMD_LOOKUP;
+	else if (strcmp(s, "check") == 0)
+		*cmd = DP_CMD_CHECK;
+	else
+		return dp_err_set(err, "unknown command '%s' (lookup or check)", s);
+	return 0;
+}
+
+static int
+parse_option(int ch, const char *arg, struct dp_config *cfg, struct dp_err *err)
+{
+	switch (ch) {
+	case '4':
+		cfg->only_v4 = true;
+		break;
+	case '6':
+		cfg->only_v6 = true;
+		break;
+	case 't':
+		return parse_timeout(arg, &cfg->timeout_ms, err);
+	case 'v':
+		cfg->verbose++;
+		break;
+	case OPT_JSON:
+		cfg->format = DP_FMT_JSON;
+		break;
+	case OPT_BACKEND:
+		return dp_resolver_backend_parse(arg, &cfg->res.backend, err);
+	case OPT_TRUST_ANCHOR:
+		cfg->res.trust_anchor = arg;
+		break;
+	case OPT_RESOLVER:
+		if (cfg->res.nservers >= DP_MAX_RESOLVERS)
+			return dp_err_set(err, "at most %d --resolver options", DP_MAX_RESOLVERS);
+		cfg->res.servers[cfg->res.nservers++] = arg;
+		break;
+	case OPT_RECURSIVE:
+		cfg->res.recursive = true;
+		break;
+	case OPT_ROOT_HINTS:
+		cfg->res.root_hints = arg;
+		break;
+	case OPT_PROTO:
+		if (strcmp(arg, "tcp") != 0 && strcmp(arg, "udp") != 0 &&
+		    strcmp(arg, "sctp") != 0)
+			return dp_err_set(err, "invalid --proto '%s' (tcp, udp or sctp)", arg);
+		cfg->proto = arg;
+		break;
+	case OPT_CAFILE:
+		cfg->cafile = arg;
+		break;
+	case OPT_CAPATH:
+		cfg->capath = arg;
+		break;
+	case OPT_TLSA:
+		if (cfg->ntlsa_text >= DP_TLSA_MAX_RECORDS)
+			return dp_err_set(err, "at most %d --tlsa options", DP_TLSA_MAX_RECORDS);
+		cfg->tlsa_text[cfg->ntlsa_text++] = arg;
+		break;
+	case OPT_TLSA_FILE:
+		cfg->tlsa_file = arg;
+		break;
+	case OPT_SAVE_CHAIN:
+		cfg->save_chain = arg;
+		break;
+	default:
+		return dp_err_set(err, "unknown option (see daneprobe -h)");
+	}
+	return 0;
+}
+
+static int
+check_combinations(const struct dp_config *cfg, struct dp_err *err)
+{
+	if (cfg->only_v4 && cfg->only_v6)
+		return dp_err_set(err, "-4 and -6 exclude each other");
+	if (cfg->res.root_hints != NULL && !cfg->res.recursive)
+		return dp_err_set(err, "--root-hints needs --recursive");
+	if (cfg->res.recursive && cfg->res.nservers > 0)
+		return dp_err_set(err, "--recursive and --resolver exclude each other");
+	if (cfg->cmd == DP_CMD_LOOKUP && (cfg->ntlsa_text > 0 || cfg->tlsa_file))
+		return dp_err_set(err, "--tlsa and --tlsa-file are for check, not lookup");
+	if (cfg->cmd == DP_CMD_LOOKUP && (cfg->nargs < 1 || cfg->nargs > 2))
+		return dp_err_set(err, "lookup takes HOST [PORT]");
+	if (cfg->cmd == DP_CMD_CHECK && cfg->nargs < 1)
+		return dp_err_set(err, "check takes at least one TARGET");
+	return 0;
+}
+
+int
+dp_config_parse(int argc, char **argv, struct dp_config *cfg, struct dp_err *err)
+{
+	int ch;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->timeout_ms = DP_DEFAULT_TIMEOUT_MS;
+	cfg->proto = "tcp";
+	cfg->res.trust_anchor = DP_DEFAULT_TRUST_ANCHOR;
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "46t:vVh", long_options, NULL)) != -1) {
+		if (ch == 'h')
+			return DP_ACT_HELP;
+		if (ch == 'V')
+			return DP_ACT_VERSION;
+		if (ch == '?' || ch == ':') {
+			if (optopt != 0)
+				return dp_err_set(err, "invalid or incomplete option '-%c'", optopt);
+			return dp_err_set(err, "invalid or incomplete option '%s'", argv[optind - 1]);
+		}
+		if (parse_option(ch, optarg, cfg, err) == -1)
+			return -1;
+	}
+	if (optind >= argc)
+		return dp_err_set(err, "no command given (lookup or check)");
+	if (parse_command(argv[optind], &cfg->cmd, err) == -1)
+		return -1;
+	cfg->args = argv + optind + 1;
+	cfg->nargs = argc - optind - 1;
+	if (check_combinations(cfg, err) == -1)
+		return -1;
+	/* Each query may use all the time the command has: the command's timer bounds the total. */
+	cfg->res.timeout_ms = cfg->timeout_ms;
+	return DP_ACT_RUN;
+}

@@ -1,0 +1,57 @@
+/*
+ * cli_opts.h: the command line of daneprobe, parsed into one const
+ * struct dp_config.  The only mutable global state is the option table.
+ */
+#ifndef DP_CLI_OPTS_H
+#define DP_CLI_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "resolver.h"
+#include "tlsa.h"
+
+enum dp_command {
+	DP_CMD_NONE = 0,
+	DP_CMD_LOOKUP,
+	DP_CMD_CHECK,
+};
+
+enum dp_format {
+	DP_FMT_TEXT = 0,
+	DP_FMT_JSON,
+};
+
+enum dp_action {
+	DP_ACT_RUN = 0,
+	DP_ACT_HELP,
+	DP_ACT_VERSION,
+};
+
+/* Default -t: long enough for a cold recursive lookup, short for a check run every few minutes. */
+#define DP_DEFAULT_TIMEOUT_MS	10000
+
+struct dp_config {
+	enum dp_command			 cmd;
+	enum dp_format			 format;
+	int				 verbose;
+	struct dp_resolver_config	 res;
+	unsigned			 timeout_ms;	/* whole command */
+	const char			*proto;		/* tcp, udp, sctp */
+	bool				 only_v4, only_v6;
+	const char			*cafile, *capath;
+	const char			*tlsa_text[DP_TLSA_MAX_RECORDS];
+	size_t				 ntlsa_text;
+	const char			*tlsa_file;
+	const char			*save_chain;
+	char *const			*args;		/* operands after the command */
+	int				 nargs;
+};
+
+/* Returns the action, or -1 with err set for a usage error. */
+int	dp_config_parse(int argc, char **argv, struct dp_config *cfg,
+	    struct dp_err *err);
+void	dp_usage(FILE *fp);
+
+#endif

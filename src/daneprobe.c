@@ -1,0 +1,65 @@
+/*
+ * daneprobe.c: the command line program.  Parse, run, render, exit; the
+ * work is in the library, and only this file prints errors or picks the
+ * exit status (see EXIT STATUS in daneprobe(1)).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <openssl/opensslv.h>
+
+#include "cli_opts.h"
+#include "lookup.h"
+#include "output.h"
+#include "verdict.h"
+
+static int
+run_lookup(const struct dp_config *cfg)
+{
+	struct dp_lookup_report rep;
+	struct dp_err err;
+	int code;
+
+	if (dp_lookup_run(cfg, &rep, &code, &err) == -1) {
+		fprintf(stderr, "daneprobe: %s\n", err.msg);
+		return code;
+	}
+	if (dp_renderer_for(cfg->format)->lookup(stdout, cfg, &rep) == -1) {
+		fprintf(stderr, "daneprobe: cannot write output\n");
+		code = DP_EXIT_INTERNAL;
+	}
+	dp_lookup_report_clear(&rep);
+	return code;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct dp_config cfg;
+	struct dp_err err;
+
+	switch (dp_config_parse(argc, argv, &cfg, &err)) {
+	case DP_ACT_HELP:
+		dp_usage(stdout);
+		return DP_EXIT_OK;
+	case DP_ACT_VERSION:
+		printf("daneprobe %s (backends: %s; %s)\n", PACKAGE_VERSION,
+		    dp_resolver_backends(), OPENSSL_VERSION_TEXT);
+		return DP_EXIT_OK;
+	case DP_ACT_RUN:
+		break;
+	default:
+		fprintf(stderr, "daneprobe: %s\n", err.msg);
+		fprintf(stderr, "usage: daneprobe lookup|check [options] ... (daneprobe -h for help)\n");
+		return DP_EXIT_USAGE;
+	}
+	switch (cfg.cmd) {
+	case DP_CMD_LOOKUP:
+		return run_lookup(&cfg);
+	default:
+		fprintf(stderr, "daneprobe: command not implemented yet\n");
+		return DP_EXIT_USAGE;
+	}
+}

@@ -1,0 +1,32 @@
+/*
+ * output.h: renderers.  One per format, chosen from a table; each shows
+ * the same facts.
+ */
+#ifndef DP_OUTPUT_H
+#define DP_OUTPUT_H
+
+#include <stdio.h>
+#include <time.h>
+
+#include "cli_opts.h"
+#include "lookup.h"
+
+/* The version of the JSON documents, see daneprobe(1) JSON OUTPUT. */
+#define DP_JSON_VERSION	1
+
+struct dp_renderer {
+	enum dp_format	 format;
+	/* Returns 0, or -1 when the output could not be written. */
+	int	(*lookup)(FILE *fp, const struct dp_config *cfg,
+		    const struct dp_lookup_report *rep);
+};
+
+const struct dp_renderer	*dp_renderer_for(enum dp_format format);
+
+extern const struct dp_renderer dp_renderer_text;
+extern const struct dp_renderer dp_renderer_json;
+
+/* "2026-12-23T11:50:00Z" into buf. */
+void	dp_format_time(time_t t, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,462 @@
+/*
+ * resolver.c: the backend-independent half of the resolver layer.
+ *
+ * It owns each query's deadline and delivery, and reads the validated
+ * reply (dnsmsg.c) into a struct dp_answer, so that both backends give
+ * the same answer for the same reply.  Policy: a query ends once; a
+ * reply that cannot be read is a failure, never an empty answer; the
+ * DNSSEC state comes only from the backend's own validation.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "dnsmsg.h"
+#include "resolver_impl.h"
+
+/* A trust anchor file is a few lines; more is a wrong file. */
+#define TRUST_ANCHOR_MAX_BYTES	(1024 * 1024)
+
+static const struct dp_backend_ops *const backends[] = {
+#ifdef HAVE_GETDNS
+	&dp_backend_getdns,
+#endif
+#ifdef HAVE_LIBUNBOUND
+	&dp_backend_unbound,
+#endif
+};
+#define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
+
+uint64_t
+dp_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+const char *
+dp_resolver_backends(void)
+{
+#if defined(HAVE_GETDNS) && defined(HAVE_LIBUNBOUND)
+	return "getdns, libunbound";
+#elif defined(HAVE_GETDNS)
+	return "getdns";
+#else
+	return "libunbound";
+#endif
+}
+
+int
+dp_resolver_backend_parse(const char *s, enum dp_backend_id *id, struct dp_err *err)
+{
+	size_t i;
+
+	if (strcmp(s, "unbound") == 0)
+		s = "libunbound";
+	for (i = 0; i < NBACKENDS; i++)
+		if (strcmp(backends[i]->name, s) == 0) {
+			*id = backends[i]->id;
+			return 0;
+		}
+	if (strcmp(s, "getdns") == 0 || strcmp(s, "libunbound") == 0)
+		return dp_err_set(err, "backend '%s' is not built in (built in: %s)",
+		    s, dp_resolver_backends());
+	return dp_err_set(err, "unknown backend '%s' (getdns or unbound)", s);
+}
+
+const char *
+dp_dnssec_name(enum dp_dnssec state)
+{
+	switch (state) {
+	case DP_DNSSEC_SECURE:		return "secure";
+	case DP_DNSSEC_INSECURE:	return "insecure";
+	case DP_DNSSEC_BOGUS:		return "bogus";
+	case DP_DNSSEC_INDETERMINATE:	break;
+	}
+	return "indeterminate";
+}
+
+int
+dp_trust_anchor_check(const char *file, struct dp_err *err)
+{
+	char line[4096];
+	FILE *fp;
+	size_t total = 0;
+	int found = 0;
+
+	if ((fp = fopen(file, "r")) == NULL)
+		return dp_err_set(err, "trust anchor %s: cannot open: %m", file);
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		char *tok, *save = NULL, *semi;
+
+		total += strlen(line);
+		if (total > TRUST_ANCHOR_MAX_BYTES) {
+			fclose(fp);
+			return dp_err_set(err, "trust anchor %s: file too large", file);
+		}
+		if ((semi = strchr(line, ';')) != NULL)
+			*semi = '\0';
+		for (tok = strtok_r(line, " \t\r\n", &save); tok != NULL;
+		    tok = strtok_r(NULL, " \t\r\n", &save))
+			if (strcasecmp(tok, "DS") == 0 || strcasecmp(tok, "DNSKEY") == 0)
+				found = 1;
+	}
+	if (ferror(fp)) {
+		fclose(fp);
+		return dp_err_set(err, "trust anchor %s: read error", file);
+	}
+	fclose(fp);
+	if (!found)
+		return dp_err_set(err, "trust anchor %s: no DS or DNSKEY record in file", file);
+	return 0;
+}
+
+int
+dp_resolver_new(struct event_base *base, const struct dp_resolver_config *cfg,
+    struct dp_resolver **out, struct dp_err *err)
+{
+	struct dp_resolver *res;
+	const struct dp_backend_ops *ops = NULL;
+	size_t i;
+
+	*out = NULL;
+	for (i = 0; i < NBACKENDS; i++)
+		if (cfg->backend == DP_BACKEND_DEFAULT || backends[i]->id == cfg->backend) {
+			ops = backends[i];
+			break;
+		}
+	if (ops == NULL)
+		return dp_err_set(err, "requested backend is not built in");
+	if (cfg->trust_anchor == NULL)
+		return dp_err_set(err, "no trust anchor file");
+	if (dp_trust_anchor_check(cfg->trust_anchor, err) == -1)
+		return -1;
+	if ((res = calloc(1, sizeof(*res))) == NULL)
+		return dp_err_set(err, "out of memory");
+	res->base = base;
+	res->cfg = *cfg;
+	res->ops = ops;
+	if (ops->init(res, err) == -1) {
+		dp_err_prefix(err, "%s", ops->name);
+		free(res);
+		return -1;
+	}
+	*out = res;
+	return 0;
+}
+
+void
+dp_resolver_free(struct dp_resolver *res)
+{
+	if (res == NULL)
+		return;
+	res->ops->fini(res);
+	free(res);
+}
+
+const char *
+dp_resolver_name(const struct dp_resolver *res)
+{
+	return res->ops->name;
+}
+
+static void
+query_free(struct dp_query *q)
+{
+	if (q == NULL)
+		return;
+	q->res->ops->cancel(q);	/* frees the backend's part; a no-op once ended */
+	if (q->timer != NULL)
+		event_free(q->timer);
+	dp_answer_free(q->answer);
+	free(q->qname);
+	free(q);
+}
+
+/* The one timer of a query: first its deadline, then (at 0 s) its delivery. */
+static void
+query_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dp_query *q = arg;
+	struct dp_answer *ans;
+
+	if (q->answer == NULL) {
+		q->res->ops->cancel(q);
+		dp_query_complete(q, DP_LOOKUP_TIMEOUT, DP_DNSSEC_INDETERMINATE,
+		    "no answer before the deadline", -1, NULL, 0);
+		if (q->answer == NULL)	/* out of memory: nothing to deliver */
+			return;
+	}
+	ans = q->answer;
+	q->answer = NULL;
+	ans->elapsed_ms = dp_now_ms() - q->started_ms;
+	q->cb(ans, q->arg);
+	query_free(q);
+}
+
+static struct dp_answer *
+answer_new(const char *qname, uint16_t qtype, const char *backend)
+{
+	struct dp_answer *ans;
+
+	if ((ans = calloc(1, sizeof(*ans))) == NULL)
+		return NULL;
+	if ((ans->qname = strdup(qname)) == NULL) {
+		free(ans);
+		return NULL;
+	}
+	ans->qtype = qtype;
+	ans->rcode = -1;
+	ans->backend = backend;
+	return ans;
+}
+
+void
+dp_query_complete(struct dp_query *q, enum dp_lookup_status status,
+    enum dp_dnssec state, const char *why, int rcode, const uint8_t *wire,
+    size_t len)
+{
+	struct dp_answer *ans;
+	struct dp_err err;
+	struct timeval now = { 0, 0 };
+
+	if (q->answer != NULL)
+		return;
+	if ((ans = answer_new(q->qname, q->qtype, q->res->ops->name)) == NULL)
+		return;
+	ans->status = status;
+	ans->state = state;
+	ans->rcode = rcode;
+	if (why != NULL && *why != '\0')
+		ans->why = strdup(why);
+	if (status == DP_LOOKUP_ANSWERED && wire != NULL &&
+	    dp_answer_fill(ans, wire, len, time(NULL), &err) == -1) {
+		ans->status = DP_LOOKUP_FAILED;
+		ans->state = DP_DNSSEC_INDETERMINATE;
+		free(ans->why);
+		ans->why = strdup(err.msg);
+	}
+	if (ans->status == DP_LOOKUP_ANSWERED && wire == NULL && ans->rcode ==
+	    DP_RCODE_NOERROR) {
+		/* A backend that reports success must hand over the reply. */
+		ans->status = DP_LOOKUP_FAILED;
+		ans->state = DP_DNSSEC_INDETERMINATE;
+	}
+	q->answer = ans;
+	evtimer_add(q->timer, &now);
+}
+
+struct dp_query *
+dp_resolver_query(struct dp_resolver *res, const char *name, uint16_t type,
+    dp_resolve_cb *cb, void *arg, struct dp_err *err)
+{
+	struct dp_query *q;
+	struct timeval tv;
+
+	if ((q = calloc(1, sizeof(*q))) == NULL ||
+	    (q->qname = strdup(name)) == NULL ||
+	    (q->timer = evtimer_new(res->base, query_timer_cb, q)) == NULL) {
+		query_free(q);
+		dp_err_set(err, "out of memory");
+		return NULL;
+	}
+	q->res = res;
+	q->qtype = type;
+	q->cb = cb;
+	q->arg = arg;
+	q->started_ms = dp_now_ms();
+	tv.tv_sec = res->cfg.timeout_ms / 1000;
+	tv.tv_usec = (res->cfg.timeout_ms % 1000) * 1000;
+	evtimer_add(q->timer, &tv);
+	if (res->ops->submit(q, err) == -1) {
+		dp_err_prefix(err, "%s: query %s %s", res->ops->name, name,
+		    dp_type_name(type));
+		query_free(q);
+		return NULL;
+	}
+	return q;
+}
+
+void
+dp_query_cancel(struct dp_query *q)
+{
+	query_free(q);
+}
+
+void
+dp_answer_free(struct dp_answer *ans)
+{
+	size_t i;
+
+	if (ans == NULL)
+		return;
+	for (i = 0; i < ans->nrrs; i++)
+		free(ans->rrs[i].rdata);
+	free(ans->rrs);
+	for (i = 0; i < ans->ncnames; i++) {
+		free(ans->cnames[i].owner);
+		free(ans->cnames[i].target);
+	}
+	free(ans->cnames);
+	free(ans->qname);
+	free(ans->why);
+	free(ans->final_name);
+	free(ans);
+}
+
+static const struct dp_rr *
+find_cname(const struct dp_msg *msg, const uint8_t *owner)
+{
+	size_t i;
+
+	for (i = 0; i < msg->nan; i++)
+		if (msg->an[i].type == DP_TYPE_CNAME &&
+		    dp_name_wire_equal(msg->an[i].owner, owner))
+			return &msg->an[i];
+	return NULL;
+}
+
+static int
+add_cname_step(struct dp_answer *ans, const uint8_t *owner,
+    const uint8_t *target, uint32_t ttl)
+{
+	char text[DP_NAME_TEXT_MAX];
+	struct dp_cname_step *step;
+
+	if (ans->ncnames == 0 &&
+	    (ans->cnames = calloc(DP_MAX_CNAME_STEPS, sizeof(*ans->cnames))) == NULL)
+		return -1;
+	step = &ans->cnames[ans->ncnames++];
+	dp_name_wire_to_text(owner, text, sizeof(text));
+	step->owner = strdup(text);
+	dp_name_wire_to_text(target, text, sizeof(text));
+	step->target = strdup(text);
+	step->ttl = ttl;
+	/* Refined by the caller where the chain's steps differ (see lookup). */
+	step->state = ans->state;
+	return step->owner && step->target ? 0 : -1;
+}
+
+/* RFC 2308 section 5: the negative TTL is the SOA's TTL capped by its MINIMUM. */
+static void
+negative_ttl(struct dp_answer *ans, const struct dp_msg *msg)
+{
+	uint8_t name[DP_NAME_WIRE_MAX];
+	size_t i, off;
+
+	for (i = 0; i < msg->nns; i++) {
+		const struct dp_rr *rr = &msg->ns[i];
+		uint32_t min;
+
+		if (rr->type != DP_TYPE_SOA)
+			continue;
+		off = rr->rdoff;
+		if (dp_msg_read_name(msg->wire, msg->len, &off, name) == -1 ||
+		    dp_msg_read_name(msg->wire, msg->len, &off, name) == -1 ||
+		    off + 20 > rr->rdoff + rr->rdlen)
+			return;
+		min = ((uint32_t)msg->wire[off + 16] << 24) |
+		    ((uint32_t)msg->wire[off + 17] << 16) |
+		    ((uint32_t)msg->wire[off + 18] << 8) | msg->wire[off + 19];
+		ans->ttl = rr->ttl < min ? rr->ttl : min;
+		ans->has_ttl = true;
+		return;
+	}
+}
+
+static int
+collect_rrset(struct dp_answer *ans, const struct dp_msg *msg,
+    const uint8_t *owner, time_t now)
+{
+	size_t i;
+
+	for (i = 0; i < msg->nan; i++) {
+		const struct dp_rr *rr = &msg->an[i];
+		const uint8_t *rd = dp_rr_rdata(msg, rr);
+
+		if (!dp_name_wire_equal(rr->owner, owner))
+			continue;
+		if (rr->type == DP_TYPE_RRSIG && rr->rdlen >= 18 &&
+		    ((rd[0] << 8) | rd[1]) == ans->qtype) {
+			uint32_t raw = ((uint32_t)rd[8] << 24) |
+			    ((uint32_t)rd[9] << 16) | ((uint32_t)rd[10] << 8) | rd[11];
+			time_t exp = dp_rrsig_time(raw, now);
+
+			if (ans->sig_expires == 0 || exp < ans->sig_expires)
+				ans->sig_expires = exp;
+			continue;
+		}
+		if (rr->type != ans->qtype)
+			continue;
+		if (ans->rrs == NULL &&
+		    (ans->rrs = calloc(msg->nan, sizeof(*ans->rrs))) == NULL)
+			return -1;
+		ans->rrs[ans->nrrs].type = rr->type;
+		ans->rrs[ans->nrrs].ttl = rr->ttl;
+		ans->rrs[ans->nrrs].rdlen = rr->rdlen;
+		if ((ans->rrs[ans->nrrs].rdata = malloc(rr->rdlen + 1)) == NULL)
+			return -1;
+		memcpy(ans->rrs[ans->nrrs].rdata, rd, rr->rdlen);
+		if (!ans->has_ttl || rr->ttl < ans->ttl)
+			ans->ttl = rr->ttl;
+		ans->has_ttl = true;
+		ans->nrrs++;
+	}
+	return 0;
+}
+
+int
+dp_answer_fill(struct dp_answer *ans, const uint8_t *wire, size_t len,
+    time_t now, struct dp_err *err)
+{
+	struct dp_msg *msg;
+	uint8_t cur[DP_NAME_WIRE_MAX], target[DP_NAME_WIRE_MAX];
+	char text[DP_NAME_TEXT_MAX];
+	const struct dp_rr *cname;
+	int rc = -1;
+
+	if (dp_msg_parse(wire, len, &msg, err) == -1)
+		return -1;
+	if (dp_name_text_to_wire(ans->qname, cur) == -1) {
+		dp_err_set(err, "cannot encode %s", ans->qname);
+		goto out;
+	}
+	ans->rcode = msg->rcode;
+	while (ans->qtype != DP_TYPE_CNAME && (cname = find_cname(msg, cur)) != NULL) {
+		size_t off = cname->rdoff;
+
+		if (ans->ncnames >= DP_MAX_CNAME_STEPS) {
+			dp_err_set(err, "CNAME chain longer than %d steps", DP_MAX_CNAME_STEPS);
+			goto out;
+		}
+		if (dp_msg_read_name(msg->wire, msg->len, &off, target) == -1 ||
+		    off != cname->rdoff + cname->rdlen) {
+			dp_err_set(err, "malformed CNAME target in reply");
+			goto out;
+		}
+		if (add_cname_step(ans, cur, target, cname->ttl) == -1) {
+			dp_err_set(err, "out of memory");
+			goto out;
+		}
+		memcpy(cur, target, sizeof(cur));
+	}
+	dp_name_wire_to_text(cur, text, sizeof(text));
+	if ((ans->final_name = strdup(text)) == NULL ||
+	    collect_rrset(ans, msg, cur, now) == -1) {
+		dp_err_set(err, "out of memory");
+		goto out;
+	}
+	if (ans->nrrs == 0)
+		negative_ttl(ans, msg);
+	rc = 0;
+out:
+	dp_msg_free(msg);
+	return rc;
+}

@@ -1,0 +1,131 @@
+/*
+ * resolver.h: one interface to the DNSSEC-validating resolver backends.
+ *
+ * A backend validates locally from the trust anchor file; no backend
+ * trusts an upstream's AD bit.  Every query runs on the caller's libevent
+ * base and ends, exactly once, in its callback: with an answer, or with a
+ * failure (timeout, network error) that is never mistaken for an answer.
+ */
+#ifndef DP_RESOLVER_H
+#define DP_RESOLVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "err.h"
+
+struct event_base;
+struct dp_msg;
+
+enum dp_dnssec {
+	DP_DNSSEC_INDETERMINATE = 0,	/* the zero value: never secure by default */
+	DP_DNSSEC_SECURE,
+	DP_DNSSEC_INSECURE,
+	DP_DNSSEC_BOGUS,
+};
+
+enum dp_lookup_status {
+	DP_LOOKUP_ANSWERED = 0,		/* a reply came back; see rcode */
+	DP_LOOKUP_TIMEOUT,		/* the deadline passed */
+	DP_LOOKUP_FAILED,		/* the backend could not resolve (network, internal) */
+};
+
+/* Steps of a CNAME chain are few: RFC 7671 section 7 and unbound cap it near 10. */
+#define DP_MAX_CNAME_STEPS	16
+
+struct dp_cname_step {
+	char		*owner;
+	char		*target;
+	uint32_t	 ttl;
+	enum dp_dnssec	 state;
+};
+
+struct dp_record {
+	uint16_t	 type;
+	uint32_t	 ttl;
+	uint8_t		*rdata;
+	size_t		 rdlen;
+};
+
+struct dp_answer {
+	char			*qname;		/* as asked, canonical */
+	uint16_t		 qtype;
+	enum dp_lookup_status	 status;
+	int			 rcode;		/* -1 when no reply */
+	enum dp_dnssec		 state;
+	char			*why;		/* backend's reason when not secure, or NULL */
+	char			*final_name;	/* owner of the records after CNAMEs */
+	struct dp_record	*rrs;		/* records of qtype at final_name */
+	size_t			 nrrs;
+	bool			 has_ttl;
+	uint32_t		 ttl;		/* RRset TTL, or negative-caching TTL */
+	time_t			 sig_expires;	/* earliest RRSIG expiration over the RRset; 0: none seen */
+	struct dp_cname_step	*cnames;
+	size_t			 ncnames;
+	const char		*backend;
+	uint64_t		 elapsed_ms;
+};
+
+enum dp_backend_id {
+	DP_BACKEND_DEFAULT = 0,
+	DP_BACKEND_GETDNS,
+	DP_BACKEND_UNBOUND,
+};
+
+#define DP_MAX_RESOLVERS	8
+
+struct dp_resolver_config {
+	enum dp_backend_id	 backend;
+	const char		*trust_anchor;	/* DS or DNSKEY zone-file lines */
+	bool			 recursive;
+	const char		*root_hints;	/* with recursive; NULL: backend's built-in */
+	const char		*servers[DP_MAX_RESOLVERS]; /* "ADDR[@PORT]"; none: system's */
+	size_t			 nservers;
+	unsigned		 timeout_ms;	/* per query */
+};
+
+struct dp_resolver;
+struct dp_query;
+
+/* Takes ownership of ans (free it with dp_answer_free). */
+typedef void dp_resolve_cb(struct dp_answer *ans, void *arg);
+
+/* Returns the names of the backends built in, e.g. "getdns, libunbound". */
+const char	*dp_resolver_backends(void);
+/* Parses "getdns" or "unbound".  Returns 0 or -1 with err set (unknown or not built in). */
+int		 dp_resolver_backend_parse(const char *s, enum dp_backend_id *id,
+		    struct dp_err *err);
+
+int	dp_resolver_new(struct event_base *base, const struct dp_resolver_config *cfg,
+	    struct dp_resolver **out, struct dp_err *err);
+void	dp_resolver_free(struct dp_resolver *res);
+const char	*dp_resolver_name(const struct dp_resolver *res);
+
+/*
+ * Starts a query for name (canonical, trailing dot) and type.  The
+ * callback runs later from the event loop, never from inside this call.
+ * Returns the query (for dp_query_cancel) or NULL with err set.
+ */
+struct dp_query	*dp_resolver_query(struct dp_resolver *res, const char *name,
+		    uint16_t type, dp_resolve_cb *cb, void *arg, struct dp_err *err);
+/* Cancels a query whose callback has not run yet; the callback never runs. */
+void	dp_query_cancel(struct dp_query *q);
+
+void	dp_answer_free(struct dp_answer *ans);
+
+/*
+ * Fills ans from a validated wire reply: rcode, CNAME chain from qname,
+ * the records of qtype at the final name, their TTL and earliest RRSIG
+ * expiration.  Returns 0 or -1 with err set when the reply is malformed.
+ */
+int	dp_answer_fill(struct dp_answer *ans, const uint8_t *wire, size_t len,
+	    time_t now, struct dp_err *err);
+
+const char	*dp_dnssec_name(enum dp_dnssec state);
+
+/* Checks that file holds at least one DS or DNSKEY record (RFC 4034 presentation format). */
+int	dp_trust_anchor_check(const char *file, struct dp_err *err);
+
+#endif

@@ -1,0 +1,328 @@
+/*
+ * resolver_getdns.c: the getdns backend.
+ *
+ * getdns validates locally (as a stub it fetches the DNSKEY/DS chain
+ * itself) from the trust anchors we load, and runs on our libevent base
+ * through getdns_extension_set_libevent_base.  Zero-configuration DNSSEC
+ * (fetching root anchors from the internet) is switched off: the anchors
+ * are the ones the user gave, or the system's root key, nothing else.
+ * Bogus replies are asked for too (dnssec_return_all_statuses) so that
+ * "bogus" is reported as such and not as an empty answer.  getdns gives
+ * no reason text for a validation failure.
+ */
+#include "config.h"
+
+#ifdef HAVE_GETDNS
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <getdns/getdns.h>
+#include <getdns/getdns_extra.h>
+#include <getdns/getdns_ext_libevent.h>
+
+#include "dnsmsg.h"
+#include "resolver_impl.h"
+
+struct gd_backend {
+	getdns_context	*ctx;
+	getdns_dict	*ext;	/* per-query extensions */
+};
+
+struct gd_query {
+	getdns_transaction_t	 tid;
+	bool			 pending;
+};
+
+static int
+gd_check(getdns_return_t rc, const char *what, struct dp_err *err)
+{
+	const char *s;
+
+	if (rc == GETDNS_RETURN_GOOD)
+		return 0;
+	s = getdns_get_errorstr_by_id(rc);
+	return dp_err_set(err, "%s: %s", what, s ? s : "getdns error");
+}
+
+static int
+gd_load_rr_file(const char *file, getdns_list **list, struct dp_err *err)
+{
+	FILE *fp;
+	getdns_return_t rc;
+	size_t n = 0;
+
+	if ((fp = fopen(file, "r")) == NULL)
+		return dp_err_set(err, "%s: cannot open: %m", file);
+	rc = getdns_fp2rr_list(fp, list, ".", 3600);
+	fclose(fp);
+	if (rc != GETDNS_RETURN_GOOD || getdns_list_get_length(*list, &n) !=
+	    GETDNS_RETURN_GOOD || n == 0) {
+		getdns_list_destroy(*list);
+		*list = NULL;
+		return dp_err_set(err, "%s: not a readable zone-file list of records", file);
+	}
+	return 0;
+}
+
+/* "ADDR[@PORT]" as libunbound writes it, into a getdns address dict. */
+static int
+gd_address_dict(const char *spec, getdns_dict **out, struct dp_err *err)
+{
+	char addr[INET6_ADDRSTRLEN + 1];
+	const char *at = strchr(spec, '@');
+	unsigned char buf[16];
+	unsigned port = 53;
+	size_t len = at ? (size_t)(at - spec) : strlen(spec);
+	getdns_bindata bd;
+	getdns_dict *d;
+	int v6;
+
+	if (len == 0 || len >= sizeof(addr))
+		return dp_err_set(err, "invalid resolver address '%s'", spec);
+	memcpy(addr, spec, len);
+	addr[len] = '\0';
+	if (at != NULL && (atoi(at + 1) < 1 || atoi(at + 1) > 65535))
+		return dp_err_set(err, "invalid port in resolver address '%s'", spec);
+	if (at != NULL)
+		port = (unsigned)atoi(at + 1);
+	v6 = strchr(addr, ':') != NULL;
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, addr, buf) != 1)
+		return dp_err_set(err, "invalid resolver address '%s'", spec);
+	if ((d = getdns_dict_create()) == NULL)
+		return dp_err_set(err, "out of memory");
+	bd.size = v6 ? 16 : 4;
+	bd.data = buf;
+	getdns_dict_util_set_string(d, "address_type", v6 ? "IPv6" : "IPv4");
+	getdns_dict_set_bindata(d, "address_data", &bd);
+	getdns_dict_set_int(d, "port", port);
+	*out = d;
+	return 0;
+}
+
+static int
+gd_set_upstreams(getdns_context *ctx, const struct dp_resolver_config *cfg,
+    struct dp_err *err)
+{
+	getdns_list *list;
+	size_t i;
+	int rc = -1;
+
+	if ((list = getdns_list_create()) == NULL)
+		return dp_err_set(err, "out of memory");
+	for (i = 0; i < cfg->nservers; i++) {
+		getdns_dict *d = NULL;
+
+		if (gd_address_dict(cfg->servers[i], &d, err) == -1)
+			goto out;
+		getdns_list_set_dict(list, i, d);
+		getdns_dict_destroy(d);
+	}
+	rc = gd_check(getdns_context_set_upstream_recursive_servers(ctx, list),
+	    "resolvers", err);
+out:
+	getdns_list_destroy(list);
+	return rc;
+}
+
+static int
+gd_configure(getdns_context *ctx, const struct dp_resolver_config *cfg,
+    struct dp_err *err)
+{
+	getdns_list *list = NULL;
+	int rc;
+
+	/* "" switches zero-configuration DNSSEC off: no fetching of anchors. */
+	if (gd_check(getdns_context_set_trust_anchors_verify_CA(ctx, ""),
+	    "trust anchors", err) == -1)
+		return -1;
+	if (gd_load_rr_file(cfg->trust_anchor, &list, err) == -1)
+		return -1;
+	rc = gd_check(getdns_context_set_dnssec_trust_anchors(ctx, list),
+	    cfg->trust_anchor, err);
+	getdns_list_destroy(list);
+	if (rc == -1)
+		return -1;
+	if (gd_check(getdns_context_set_timeout(ctx, cfg->timeout_ms), "timeout",
+	    err) == -1)
+		return -1;
+	if (cfg->recursive) {
+		if (gd_check(getdns_context_set_resolution_type(ctx,
+		    GETDNS_RESOLUTION_RECURSING), "recursive mode", err) == -1)
+			return -1;
+		if (cfg->root_hints == NULL)
+			return 0;
+		if (gd_load_rr_file(cfg->root_hints, &list, err) == -1)
+			return -1;
+		rc = gd_check(getdns_context_set_dns_root_servers(ctx, list),
+		    cfg->root_hints, err);
+		getdns_list_destroy(list);
+		return rc;
+	}
+	if (cfg->nservers > 0)
+		return gd_set_upstreams(ctx, cfg, err);
+	return 0;
+}
+
+static int
+gd_init(struct dp_resolver *res, struct dp_err *err)
+{
+	struct gd_backend *gd;
+	/* System resolvers only in plain stub mode; /etc/hosts must never answer. */
+	int from_os = !res->cfg.recursive && res->cfg.nservers == 0;
+
+	if ((gd = calloc(1, sizeof(*gd))) == NULL)
+		return dp_err_set(err, "out of memory");
+	if (gd_check(getdns_context_create(&gd->ctx, from_os), "context", err) == -1) {
+		free(gd);
+		return -1;
+	}
+	if (from_os)
+		getdns_context_set_hosts(gd->ctx, "/dev/null");
+	if (gd_configure(gd->ctx, &res->cfg, err) == -1 ||
+	    gd_check(getdns_extension_set_libevent_base(gd->ctx, res->base),
+	    "event loop", err) == -1)
+		goto fail;
+	if ((gd->ext = getdns_dict_create()) == NULL) {
+		dp_err_set(err, "out of memory");
+		goto fail;
+	}
+	getdns_dict_set_int(gd->ext, "dnssec_return_status", GETDNS_EXTENSION_TRUE);
+	getdns_dict_set_int(gd->ext, "dnssec_return_all_statuses", GETDNS_EXTENSION_TRUE);
+	res->impl = gd;
+	return 0;
+fail:
+	getdns_dict_destroy(gd->ext);
+	getdns_context_destroy(gd->ctx);
+	free(gd);
+	return -1;
+}
+
+static enum dp_dnssec
+gd_state(uint32_t status)
+{
+	switch (status) {
+	case GETDNS_DNSSEC_SECURE:	return DP_DNSSEC_SECURE;
+	case GETDNS_DNSSEC_INSECURE:	return DP_DNSSEC_INSECURE;
+	case GETDNS_DNSSEC_BOGUS:	return DP_DNSSEC_BOGUS;
+	default:			return DP_DNSSEC_INDETERMINATE;
+	}
+}
+
+static void
+gd_deliver(struct dp_query *q, getdns_dict *resp)
+{
+	uint32_t status = 0, sec = 0, rcode = 0;
+	getdns_bindata *wire = NULL;
+	enum dp_dnssec state;
+
+	if (getdns_dict_get_int(resp, "status", &status) == GETDNS_RETURN_GOOD &&
+	    status == GETDNS_RESPSTATUS_ALL_TIMEOUT) {
+		dp_query_complete(q, DP_LOOKUP_TIMEOUT, DP_DNSSEC_INDETERMINATE,
+		    "all queries timed out", -1, NULL, 0);
+		return;
+	}
+	if (getdns_dict_get_bindata(resp, "/replies_full/0", &wire) !=
+	    GETDNS_RETURN_GOOD || wire == NULL) {
+		dp_query_complete(q, DP_LOOKUP_FAILED, DP_DNSSEC_INDETERMINATE,
+		    "no reply", -1, NULL, 0);
+		return;
+	}
+	/* A missing status is indeterminate, never secure. */
+	if (getdns_dict_get_int(resp, "/replies_tree/0/dnssec_status", &sec) !=
+	    GETDNS_RETURN_GOOD)
+		sec = GETDNS_DNSSEC_INDETERMINATE;
+	getdns_dict_get_int(resp, "/replies_tree/0/header/rcode", &rcode);
+	state = gd_state(sec);
+	dp_query_complete(q, DP_LOOKUP_ANSWERED, state,
+	    state == DP_DNSSEC_BOGUS ? "DNSSEC validation failed (getdns gives no detail)" :
+	    NULL, (int)rcode, wire->data, wire->size);
+}
+
+static void
+gd_callback(getdns_context *ctx, getdns_callback_type_t type,
+    getdns_dict *resp, void *arg, getdns_transaction_t tid)
+{
+	struct dp_query *q = arg;
+	struct gd_query *gq;
+
+	/* After a cancel the query is ours to free: do not touch it. */
+	if (type == GETDNS_CALLBACK_CANCEL)
+		goto out;
+	gq = q->impl;
+	gq->pending = false;
+	switch (type) {
+	case GETDNS_CALLBACK_COMPLETE:
+		gd_deliver(q, resp);
+		break;
+	case GETDNS_CALLBACK_TIMEOUT:
+		dp_query_complete(q, DP_LOOKUP_TIMEOUT, DP_DNSSEC_INDETERMINATE,
+		    "getdns timed out", -1, NULL, 0);
+		break;
+	default:
+		dp_query_complete(q, DP_LOOKUP_FAILED, DP_DNSSEC_INDETERMINATE,
+		    "getdns could not resolve", -1, NULL, 0);
+		break;
+	}
+out:
+	getdns_dict_destroy(resp);
+}
+
+static int
+gd_submit(struct dp_query *q, struct dp_err *err)
+{
+	struct gd_backend *gd = q->res->impl;
+	struct gd_query *gq;
+
+	if ((gq = calloc(1, sizeof(*gq))) == NULL)
+		return dp_err_set(err, "out of memory");
+	q->impl = gq;
+	gq->pending = true;
+	if (gd_check(getdns_general(gd->ctx, q->qname, q->qtype, gd->ext, q,
+	    &gq->tid, gd_callback), "query", err) == -1) {
+		free(gq);
+		q->impl = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+gd_cancel(struct dp_query *q)
+{
+	struct gd_backend *gd = q->res->impl;
+	struct gd_query *gq = q->impl;
+
+	if (gq == NULL)
+		return;
+	q->impl = NULL;
+	if (gq->pending)
+		getdns_cancel_callback(gd->ctx, gq->tid);
+	free(gq);
+}
+
+static void
+gd_fini(struct dp_resolver *res)
+{
+	struct gd_backend *gd = res->impl;
+
+	if (gd == NULL)
+		return;
+	getdns_dict_destroy(gd->ext);
+	getdns_context_destroy(gd->ctx);
+	free(gd);
+}
+
+const struct dp_backend_ops dp_backend_getdns = {
+	.name = "getdns",
+	.id = DP_BACKEND_GETDNS,
+	.init = gd_init,
+	.submit = gd_submit,
+	.cancel = gd_cancel,
+	.fini = gd_fini,
+};
+
+#endif /* HAVE_GETDNS */

@@ -1,0 +1,155 @@
+/*
+ * tlsaset.c: classifying a TLSA lookup.
+ *
+ * Policy (RFC 6698 section 4.1, RFC 7671 section 4, fail closed):
+ *   timeout or failure or SERVFAIL or an undetermined DNSSEC state: the
+ *     records could not be authenticated, a failure;
+ *   bogus: a failure, with the validator's reason;
+ *   insecure: DANE is not in force;
+ *   secure NXDOMAIN/NODATA: DANE is not in force, securely;
+ *   secure records none of which is usable: a failure of its own, never
+ *     a silent fall back to the CA store.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dnsmsg.h"
+#include "tlsaset.h"
+
+static enum dp_reason
+classify(const struct dp_tlsaset *set, char *detail, size_t len)
+{
+	const struct dp_answer *ans = set->ans;
+
+	switch (ans->status) {
+	case DP_LOOKUP_TIMEOUT:
+		snprintf(detail, len, "no answer within the timeout");
+		return DP_R_TLSA_TIMEOUT;
+	case DP_LOOKUP_FAILED:
+		snprintf(detail, len, "%s", ans->why ? ans->why : "resolver error");
+		return DP_R_TLSA_LOOKUP_FAILED;
+	case DP_LOOKUP_ANSWERED:
+		break;
+	}
+	if (ans->state == DP_DNSSEC_BOGUS) {
+		snprintf(detail, len, "%s", ans->why ? ans->why : "no reason given");
+		return DP_R_TLSA_BOGUS;
+	}
+	if (ans->rcode != DP_RCODE_NOERROR && ans->rcode != DP_RCODE_NXDOMAIN) {
+		snprintf(detail, len, "%s", ans->rcode < 0 ? "no reply" :
+		    dp_rcode_name(ans->rcode));
+		return DP_R_TLSA_LOOKUP_FAILED;
+	}
+	if (ans->state == DP_DNSSEC_INSECURE)
+		return DP_R_TLSA_INSECURE;
+	if (ans->state != DP_DNSSEC_SECURE) {
+		snprintf(detail, len, "the DNSSEC state could not be determined");
+		return DP_R_TLSA_LOOKUP_FAILED;
+	}
+	if (ans->rcode == DP_RCODE_NXDOMAIN)
+		return DP_R_TLSA_NXDOMAIN;
+	if (set->nrecs == 0)
+		return DP_R_TLSA_NODATA;
+	if (set->nusable == 0)
+		return DP_R_TLSA_NONE_USABLE;
+	return DP_R_TLSA_SECURE;
+}
+
+int
+dp_tlsaset_from_answer(struct dp_tlsaset *set, struct dp_answer *ans, bool smtp)
+{
+	size_t i;
+
+	set->ans = ans;
+	snprintf(set->owner, sizeof(set->owner), "%s", ans->qname);
+	if (ans->nrrs > DP_TLSA_MAX_RECORDS) {
+		set->reason = DP_R_TLSA_LOOKUP_FAILED;
+		snprintf(set->detail, sizeof(set->detail),
+		    "%zu records in the RRset (at most %d)", ans->nrrs,
+		    DP_TLSA_MAX_RECORDS);
+		return 0;
+	}
+	if (ans->nrrs > 0 && (set->recs = calloc(ans->nrrs, sizeof(*set->recs))) == NULL)
+		return -1;
+	for (i = 0; i < ans->nrrs; i++) {
+		if (dp_tlsa_from_rdata(ans->rrs[i].rdata, ans->rrs[i].rdlen, smtp,
+		    &set->recs[i]) == -1)
+			return -1;
+		set->nrecs++;
+		if (set->recs[i].usability == DP_TLSA_USABLE)
+			set->nusable++;
+	}
+	set->reason = classify(set, set->detail, sizeof(set->detail));
+	return 0;
+}
+
+int
+dp_tlsaset_add_text(struct dp_tlsaset *set, const char *text, bool smtp,
+    struct dp_err *err)
+{
+	struct dp_tlsa *recs;
+
+	if (set->nrecs >= DP_TLSA_MAX_RECORDS)
+		return dp_err_set(err, "more than %d TLSA records", DP_TLSA_MAX_RECORDS);
+	if ((recs = reallocarray(set->recs, set->nrecs + 1, sizeof(*recs))) == NULL)
+		return dp_err_set(err, "out of memory");
+	set->recs = recs;
+	if (dp_tlsa_parse_text(text, smtp, &set->recs[set->nrecs], err) == -1)
+		return -1;
+	if (set->recs[set->nrecs].usability == DP_TLSA_USABLE)
+		set->nusable++;
+	set->nrecs++;
+	set->reason = set->nusable > 0 ? DP_R_TLSA_OUT_OF_BAND : DP_R_TLSA_NONE_USABLE;
+	snprintf(set->detail, sizeof(set->detail), "records from the command line, not DNSSEC");
+	return 0;
+}
+
+int
+dp_tlsaset_add_file(struct dp_tlsaset *set, const char *file, bool smtp,
+    struct dp_err *err)
+{
+	char line[8192];
+	FILE *fp;
+	unsigned lineno = 0, added = 0;
+
+	if ((fp = fopen(file, "r")) == NULL)
+		return dp_err_set(err, "%s: cannot open: %m", file);
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		char *semi = strchr(line, ';');
+
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(fp)) {
+			fclose(fp);
+			return dp_err_set(err, "%s:%u: line too long", file, lineno);
+		}
+		if (semi != NULL)
+			*semi = '\0';
+		if (line[strspn(line, " \t\r\n")] == '\0')
+			continue;
+		if (dp_tlsaset_add_text(set, line, smtp, err) == -1) {
+			fclose(fp);
+			dp_err_prefix(err, "%s:%u", file, lineno);
+			return -1;
+		}
+		added++;
+	}
+	fclose(fp);
+	if (added == 0)
+		return dp_err_set(err, "%s: no TLSA records in file", file);
+	return 0;
+}
+
+void
+dp_tlsaset_clear(struct dp_tlsaset *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->nrecs; i++)
+		dp_tlsa_clear(&set->recs[i]);
+	free(set->recs);
+	dp_answer_free(set->ans);
+	memset(set, 0, sizeof(*set));
+}
