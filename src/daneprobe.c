@@ -34,6 +34,31 @@ run_lookup(const struct dp_config *cfg)
 	return code;
 }
 
+static int
+run_check(const struct dp_config *cfg)
+{
+	struct dp_check_report rep;
+	struct dp_err err;
+	int code;
+
+	if (dp_check_run(cfg, &rep, &code, &err) == -1) {
+		fprintf(stderr, "daneprobe: %s\n", err.msg);
+		dp_check_report_clear(&rep);
+		return code;
+	}
+	if (dp_renderer_for(cfg->format)->check(stdout, cfg, &rep) == -1) {
+		fprintf(stderr, "daneprobe: cannot write output\n");
+		code = DP_EXIT_INTERNAL;
+	}
+	if (cfg->save_chain != NULL &&
+	    dp_check_save_chains(&rep, cfg->save_chain, &err) == -1) {
+		fprintf(stderr, "daneprobe: %s\n", err.msg);
+		code = DP_EXIT_INTERNAL;
+	}
+	dp_check_report_clear(&rep);
+	return code;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -58,8 +83,9 @@ main(int argc, char *argv[])
 	switch (cfg.cmd) {
 	case DP_CMD_LOOKUP:
 		return run_lookup(&cfg);
+	case DP_CMD_CHECK:
+		return run_check(&cfg);
 	default:
-		fprintf(stderr, "daneprobe: command not implemented yet\n");
 		return DP_EXIT_USAGE;
 	}
 }

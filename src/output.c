@@ -3,6 +3,10 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "output.h"
 
 static const struct dp_renderer *const renderers[] = {
@@ -28,4 +32,60 @@ dp_format_time(time_t t, char *buf, size_t len)
 
 	if (gmtime_r(&t, &tm) == NULL || strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(buf, len, "?");
+}
+
+static bool
+record_is_match(const struct dp_tlsa *t, const struct dp_dane_match *m)
+{
+	char hex[129];
+	size_t i, n = t->datalen > 64 ? 64 : t->datalen;
+
+	if (m->depth < 0 || t->usage != m->usage || t->selector != m->selector ||
+	    t->mtype != m->mtype)
+		return false;
+	for (i = 0; i < n; i++)
+		snprintf(hex + 2 * i, 3, "%02x", t->data[i]);
+	hex[2 * n] = '\0';
+	return strcmp(hex, m->digest) == 0;
+}
+
+const char *
+dp_record_outcome(const struct dp_check_target *t, const struct dp_probe *p,
+    size_t i, char *buf, size_t len)
+{
+	const struct dp_tlsaset *set = t->used_expanded ? &t->tlsa_exp : &t->tlsa;
+	const struct dp_tlsa *rec = &set->recs[i];
+
+	if (rec->usability != DP_TLSA_USABLE)
+		snprintf(buf, len, "unusable: %s", dp_tlsa_usability_text(rec->usability));
+	else if (t->load_known && t->load[i] == DP_DANE_REJECTED)
+		snprintf(buf, len, "unusable: OpenSSL rejected it");
+	else if (p->facts.chain == NULL)
+		snprintf(buf, len, "not tried");
+	else if (record_is_match(rec, &p->facts.match))
+		snprintf(buf, len, "matched at depth %d", p->facts.match.depth);
+	else
+		snprintf(buf, len, "not matched");
+	return buf;
+}
+
+void
+dp_target_summary(const struct dp_check_target *t, char *buf, size_t len)
+{
+	const struct dp_tlsaset *set = t->used_expanded ? &t->tlsa_exp : &t->tlsa;
+	size_t i, ok = 0;
+
+	for (i = 0; i < t->nprobes; i++)
+		if (t->probes[i].facts.reason == DP_R_VERIFIED)
+			ok++;
+	if (t->addr_reason == DP_R_ADDR_BOGUS || t->addr_reason == DP_R_NO_ADDRESS)
+		snprintf(buf, len, "%s (%s)", dp_reason_text(t->addr_reason), t->addr_detail);
+	else if (set->reason != DP_R_TLSA_SECURE && set->reason != DP_R_TLSA_OUT_OF_BAND)
+		snprintf(buf, len, "%s%s%s", dp_reason_text(set->reason),
+		    set->detail[0] ? ": " : "", set->detail);
+	else
+		snprintf(buf, len, "%zu of %zu address%s verified%s%s", ok, t->nprobes,
+		    t->nprobes == 1 ? "" : "es",
+		    set->reason == DP_R_TLSA_OUT_OF_BAND ? " against records from the command line (not DNSSEC)" : "",
+		    t->addr_reason == DP_R_ADDR_LOOKUP_FAILED ? "; an address lookup failed" : "");
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "check.h"
 #include "cli_opts.h"
 #include "lookup.h"
 
@@ -19,12 +20,20 @@ struct dp_renderer {
 	/* Returns 0, or -1 when the output could not be written. */
 	int	(*lookup)(FILE *fp, const struct dp_config *cfg,
 		    const struct dp_lookup_report *rep);
+	int	(*check)(FILE *fp, const struct dp_config *cfg,
+		    const struct dp_check_report *rep);
 };
 
 const struct dp_renderer	*dp_renderer_for(enum dp_format format);
 
 extern const struct dp_renderer dp_renderer_text;
 extern const struct dp_renderer dp_renderer_json;
+
+/* How the record at index i fared at probe p: "matched", "not matched", "unusable: why". */
+const char	*dp_record_outcome(const struct dp_check_target *t,
+		    const struct dp_probe *p, size_t i, char *buf, size_t len);
+/* One line that sums up a target, e.g. "2 of 2 addresses verified". */
+void	dp_target_summary(const struct dp_check_target *t, char *buf, size_t len);
 
 /* "2026-12-23T11:50:00Z" into buf. */
 void	dp_format_time(time_t t, char *buf, size_t len);

@@ -6,9 +6,11 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <sys/socket.h>
 
 #include <jansson.h>
 
+#include "cert.h"
 #include "dnsmsg.h"
 #include "output.h"
 
@@ -132,7 +134,118 @@ json_lookup(FILE *fp, const struct dp_config *cfg, const struct dp_lookup_report
 	    "tlsa", json_tlsaset(&rep->set)));
 }
 
+static json_t *
+json_chain(const struct dp_probe *p)
+{
+	json_t *arr = json_array();
+	struct dp_cert_info ci;
+	int i, j;
+
+	for (i = 0; p->facts.chain != NULL && i < sk_X509_num(p->facts.chain); i++) {
+		json_t *sans = json_array();
+
+		dp_cert_info(sk_X509_value(p->facts.chain, i), &ci);
+		for (j = 0; j < ci.nsans; j++)
+			json_array_append_new(sans, json_string(ci.sans[j]));
+		json_array_append_new(arr, json_pack("{s:i, s:s, s:s, s:o, s:o, s:s, s:s}",
+		    "depth", i, "subject", ci.subject, "issuer", ci.issuer, "san", sans,
+		    "not_after", json_time_or_null(ci.not_after),
+		    "spki_sha256", ci.spki_sha256, "cert_sha256", ci.cert_sha256));
+	}
+	return arr;
+}
+
+static json_t *
+json_match(const struct dp_dane_match *m)
+{
+	struct dp_tlsa t = { .usage = m->usage, .selector = m->selector, .mtype = m->mtype };
+	char acr[96];
+
+	if (m->depth < 0)
+		return json_null();
+	dp_tlsa_acronyms(&t, acr, sizeof(acr));
+	return json_pack("{s:i, s:i, s:i, s:i, s:s, s:s}", "depth", m->depth,
+	    "usage", m->usage, "selector", m->selector, "matching_type", m->mtype,
+	    "acronyms", acr, "data", m->digest);
+}
+
+static json_t *
+json_probe(const struct dp_check_target *t, const struct dp_probe *p)
+{
+	const struct dp_tlsaset *set = t->used_expanded ? &t->tlsa_exp : &t->tlsa;
+	json_t *recs = json_array();
+	char buf[256];
+	size_t i;
+
+	for (i = 0; i < set->nrecs; i++)
+		json_array_append_new(recs, json_pack("{s:i, s:s}", "index", (int)i,
+		    "outcome", dp_record_outcome(t, p, i, buf, sizeof(buf))));
+	return json_pack("{s:s, s:i, s:s, s:s, s:o, s:i, s:o, s:o, s:o, s:o, s:{s:I, s:I}}",
+	    "address", p->label,
+	    "family", p->family == AF_INET6 ? 6 : 4,
+	    "code", dp_reason_code(p->facts.reason),
+	    "text", dp_reason_text(p->facts.reason),
+	    "detail", json_str_or_null(p->facts.detail),
+	    "exit", dp_reason_exit(p->facts.reason),
+	    "match", json_match(&p->facts.match),
+	    "tls", p->facts.version[0] ? json_pack("{s:s, s:s}", "version",
+	    p->facts.version, "cipher", p->facts.cipher) : json_null(),
+	    "chain", json_chain(p),
+	    "records", recs,
+	    "timings_ms", "connect", (json_int_t)p->connect_ms,
+	    "handshake", (json_int_t)p->handshake_ms);
+}
+
+static json_t *
+json_target(const struct dp_check_target *t)
+{
+	const struct dp_tlsaset *set = t->used_expanded ? &t->tlsa_exp : &t->tlsa;
+	json_t *addrs = json_array();
+	char summary[768];
+	size_t i;
+
+	for (i = 0; i < t->nprobes; i++)
+		json_array_append_new(addrs, json_probe(t, &t->probes[i]));
+	dp_target_summary(t, summary, sizeof(summary));
+	return json_pack("{s:s, s:s, s:i, s:i, s:s, s:o, s:o, s:o, s:o, s:{s:s, s:o, s:o, s:o}, s:o, s:i, s:I}",
+	    "target", t->tg.input,
+	    "host", t->tg.host,
+	    "port", (int)t->tg.port,
+	    "exit", t->exit_code,
+	    "summary", summary,
+	    "tlsa", json_tlsaset(set),
+	    "tlsa_base_domain", json_str_or_null(t->base_domain),
+	    "expanded_name", json_str_or_null(t->expanded),
+	    "tlsa_original", t->used_expanded ? json_tlsaset(&t->tlsa) : json_null(),
+	    "address_lookup",
+	    "code", t->addr_reason == DP_R_VERIFIED ? "ok" : dp_reason_code(t->addr_reason),
+	    "detail", json_str_or_null(t->addr_detail),
+	    "a", json_answer(t->addr_ans[0]),
+	    "aaaa", json_answer(t->addr_ans[1]),
+	    "addresses", addrs,
+	    "addresses_not_checked", (int)t->addrs_dropped,
+	    "dns_ms", (json_int_t)t->dns_ms);
+}
+
+static int
+json_check(FILE *fp, const struct dp_config *cfg, const struct dp_check_report *rep)
+{
+	json_t *targets = json_array();
+	size_t i;
+
+	for (i = 0; i < rep->ntargets; i++)
+		json_array_append_new(targets, json_target(&rep->targets[i]));
+	return json_emit(fp, json_pack("{s:i, s:s, s:i, s:s, s:I, s:o}",
+	    "version", DP_JSON_VERSION,
+	    "command", "check",
+	    "exit", rep->exit_code,
+	    "backend", rep->backend,
+	    "elapsed_ms", (json_int_t)rep->elapsed_ms,
+	    "targets", targets));
+}
+
 const struct dp_renderer dp_renderer_json = {
 	.format = DP_FMT_JSON,
 	.lookup = json_lookup,
+	.check = json_check,
 };

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cert.h"
 #include "dnsmsg.h"
 #include "output.h"
 
@@ -81,7 +82,132 @@ text_lookup(FILE *fp, const struct dp_config *cfg, const struct dp_lookup_report
 	return ferror(fp) ? -1 : 0;
 }
 
+static const char *
+exit_word(int code)
+{
+	switch (code) {
+	case DP_EXIT_OK:		return "OK";
+	case DP_EXIT_FAIL:		return "FAIL";
+	case DP_EXIT_NOT_IN_FORCE:	return "DANE NOT IN FORCE";
+	case DP_EXIT_UNCHECKED:		return "COULD NOT CHECK";
+	default:			return "ERROR";
+	}
+}
+
+static void
+text_match(FILE *fp, const struct dp_dane_match *m)
+{
+	struct dp_tlsa t = { .usage = m->usage, .selector = m->selector, .mtype = m->mtype };
+	char acr[96];
+
+	dp_tlsa_acronyms(&t, acr, sizeof(acr));
+	if (m->depth == 0)
+		fprintf(fp, ": %s matched the leaf certificate", acr);
+	else
+		fprintf(fp, ": %s matched the issuer at depth %d", acr, m->depth);
+}
+
+static void
+text_chain(FILE *fp, const struct dp_probe *p)
+{
+	struct dp_cert_info ci;
+	char when[32];
+	int i, j;
+
+	for (i = 0; i < sk_X509_num(p->facts.chain); i++) {
+		dp_cert_info(sk_X509_value(p->facts.chain, i), &ci);
+		dp_format_time(ci.not_after, when, sizeof(when));
+		fprintf(fp, "      [%d] subject %s\n          issuer %s\n          notAfter %s, "
+		    "SPKI SHA-256 %s\n", i, ci.subject, ci.issuer, when, ci.spki_sha256);
+		if (ci.nsans > 0) {
+			fprintf(fp, "          SAN");
+			for (j = 0; j < ci.nsans; j++)
+				fprintf(fp, " %s", ci.sans[j]);
+			if (ci.more_sans)
+				fprintf(fp, " (+%d more)", ci.more_sans);
+			fprintf(fp, "\n");
+		}
+	}
+}
+
+static void
+text_probe_detail(FILE *fp, const struct dp_check_target *t, const struct dp_probe *p)
+{
+	const struct dp_tlsaset *set = t->used_expanded ? &t->tlsa_exp : &t->tlsa;
+	char buf[256], acr[96];
+	size_t i;
+
+	if (p->facts.version[0])
+		fprintf(fp, "    %s, %s\n", p->facts.version, p->facts.cipher);
+	fprintf(fp, "    timings: connect %llu ms, handshake %llu ms\n",
+	    (unsigned long long)p->connect_ms, (unsigned long long)p->handshake_ms);
+	if (p->facts.chain != NULL) {
+		fprintf(fp, "    chain presented:\n");
+		text_chain(fp, p);
+	}
+	for (i = 0; i < set->nrecs; i++) {
+		dp_tlsa_acronyms(&set->recs[i], acr, sizeof(acr));
+		fprintf(fp, "    record %zu %s: %s\n", i + 1, acr,
+		    dp_record_outcome(t, p, i, buf, sizeof(buf)));
+	}
+}
+
+static void
+text_target(FILE *fp, const struct dp_config *cfg, const struct dp_check_target *t)
+{
+	const struct dp_tlsaset *set = t->used_expanded ? &t->tlsa_exp : &t->tlsa;
+	char summary[768];
+	size_t i;
+
+	dp_target_summary(t, summary, sizeof(summary));
+	fprintf(fp, "%s: %s: %s\n", t->tg.display, exit_word(t->exit_code), summary);
+	if (set->ans != NULL || set->nrecs > 0) {
+		fprintf(fp, "  TLSA %s", set->owner);
+		if (set->ans != NULL)
+			fprintf(fp, " (DNSSEC %s)", dp_dnssec_name(set->ans->state));
+		fprintf(fp, ": %zu record%s, %zu usable%s\n", set->nrecs,
+		    set->nrecs == 1 ? "" : "s", set->nusable,
+		    t->used_expanded ? ", at the CNAME-expanded name (RFC 7671 section 7)" : "");
+	}
+	if (t->addr_reason == DP_R_ADDR_LOOKUP_FAILED)
+		fprintf(fp, "  %s: %s\n", dp_reason_text(t->addr_reason), t->addr_detail);
+	if (t->addrs_dropped > 0)
+		fprintf(fp, "  %zu more addresses not checked (at most %d per host)\n",
+		    t->addrs_dropped, DP_MAX_ADDRS);
+	for (i = 0; i < t->nprobes; i++) {
+		const struct dp_probe *p = &t->probes[i];
+
+		fprintf(fp, "  %s: %s", p->label, dp_reason_text(p->facts.reason));
+		if (p->facts.reason == DP_R_VERIFIED)
+			text_match(fp, &p->facts.match);
+		else if (p->facts.detail[0])
+			fprintf(fp, " (%s)", p->facts.detail);
+		fprintf(fp, "\n");
+		if (cfg->verbose)
+			text_probe_detail(fp, t, p);
+	}
+	if (cfg->verbose) {
+		text_tlsa_records(fp, set, cfg->verbose > 1);
+		if (set->ans != NULL)
+			text_answer(fp, set->ans);
+	}
+}
+
+static int
+text_check(FILE *fp, const struct dp_config *cfg, const struct dp_check_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->ntargets; i++)
+		text_target(fp, cfg, &rep->targets[i]);
+	if (cfg->verbose)
+		fprintf(fp, "total %llu ms, backend %s\n",
+		    (unsigned long long)rep->elapsed_ms, rep->backend);
+	return ferror(fp) ? -1 : 0;
+}
+
 const struct dp_renderer dp_renderer_text = {
 	.format = DP_FMT_TEXT,
 	.lookup = text_lookup,
+	.check = text_check,
 };

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <event2/event.h>
 
@@ -83,39 +84,86 @@ dp_dnssec_name(enum dp_dnssec state)
 	return "indeterminate";
 }
 
+/*
+ * A trust anchor record: OWNER [TTL] [CLASS] DS|DNSKEY RDATA..., where
+ * RDATA has at least four fields (key tag/flags, algorithm, digest
+ * type/protocol, digest/key).  Returns 1 for an anchor, 0 for another
+ * type, -1 for a malformed line.
+ */
+static int
+anchor_record(char *rec)
+{
+	char *tok[64], *save = NULL, *p;
+	int n = 0, i;
+
+	for (p = rec; *p != '\0'; p++)
+		if (*p == '(' || *p == ')')
+			*p = ' ';
+	for (p = strtok_r(rec, " \t\r\n", &save); p != NULL && n < 64;
+	    p = strtok_r(NULL, " \t\r\n", &save))
+		tok[n++] = p;
+	for (i = 1; i < n && i <= 3; i++) {
+		if (strcasecmp(tok[i], "DS") == 0 || strcasecmp(tok[i], "DNSKEY") == 0)
+			return n - i - 1 >= 4 ? 1 : -1;
+	}
+	return n >= 3 ? 0 : -1;
+}
+
 int
 dp_trust_anchor_check(const char *file, struct dp_err *err)
 {
-	char line[4096];
+	char line[4096], rec[16384];
+	size_t total = 0, used = 0;
+	unsigned lineno = 0;
+	int depth = 0, anchors = 0, rc = -1;
 	FILE *fp;
-	size_t total = 0;
-	int found = 0;
 
 	if ((fp = fopen(file, "r")) == NULL)
 		return dp_err_set(err, "trust anchor %s: cannot open: %m", file);
 	while (fgets(line, sizeof(line), fp) != NULL) {
-		char *tok, *save = NULL, *semi;
+		char *semi, *p;
 
-		total += strlen(line);
-		if (total > TRUST_ANCHOR_MAX_BYTES) {
-			fclose(fp);
-			return dp_err_set(err, "trust anchor %s: file too large", file);
+		lineno++;
+		if ((total += strlen(line)) > TRUST_ANCHOR_MAX_BYTES) {
+			dp_err_set(err, "trust anchor %s: file too large", file);
+			goto out;
 		}
 		if ((semi = strchr(line, ';')) != NULL)
 			*semi = '\0';
-		for (tok = strtok_r(line, " \t\r\n", &save); tok != NULL;
-		    tok = strtok_r(NULL, " \t\r\n", &save))
-			if (strcasecmp(tok, "DS") == 0 || strcasecmp(tok, "DNSKEY") == 0)
-				found = 1;
+		if (used == 0 && (line[strspn(line, " \t\r\n")] == '\0' || line[0] == '$'))
+			continue;
+		if (used + strlen(line) + 1 >= sizeof(rec)) {
+			dp_err_set(err, "trust anchor %s:%u: record too long", file, lineno);
+			goto out;
+		}
+		memcpy(rec + used, line, strlen(line) + 1);
+		used += strlen(line);
+		for (p = line; *p != '\0'; p++)
+			depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
+		if (depth > 0)
+			continue;
+		used = 0;
+		switch (depth < 0 ? -1 : anchor_record(rec)) {
+		case 1:
+			anchors++;
+			break;
+		case -1:
+			dp_err_set(err, "trust anchor %s:%u: not a DS or DNSKEY record", file,
+			    lineno);
+			goto out;
+		}
 	}
-	if (ferror(fp)) {
-		fclose(fp);
-		return dp_err_set(err, "trust anchor %s: read error", file);
-	}
+	if (ferror(fp))
+		dp_err_set(err, "trust anchor %s: read error", file);
+	else if (used != 0)
+		dp_err_set(err, "trust anchor %s: unbalanced parentheses", file);
+	else if (anchors == 0)
+		dp_err_set(err, "trust anchor %s: no DS or DNSKEY record in file", file);
+	else
+		rc = 0;
+out:
 	fclose(fp);
-	if (!found)
-		return dp_err_set(err, "trust anchor %s: no DS or DNSKEY record in file", file);
-	return 0;
+	return rc;
 }
 
 int

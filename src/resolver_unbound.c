@@ -25,7 +25,8 @@
 
 struct ub_backend {
 	struct ub_ctx	*ctx;
-	struct event	*ev;	/* ub_fd readable */
+	struct event	*ev;		/* ub_fd readable */
+	FILE		*devnull;	/* libunbound's own log: errors reach the user through us */
 };
 
 struct ub_query {
@@ -90,6 +91,8 @@ ub_init(struct dp_resolver *res, struct dp_err *err)
 		free(ub);
 		return dp_err_set(err, "cannot create context");
 	}
+	if ((ub->devnull = fopen("/dev/null", "w")) != NULL)
+		ub_ctx_debugout(ub->ctx, ub->devnull);
 	if (ub_configure(ub->ctx, &res->cfg, err) == -1 ||
 	    ub_check(ub_ctx_async(ub->ctx, 1), "async", err) == -1)
 		goto fail;
@@ -105,6 +108,8 @@ fail:
 	if (ub->ev != NULL)
 		event_free(ub->ev);
 	ub_ctx_delete(ub->ctx);
+	if (ub->devnull != NULL)
+		fclose(ub->devnull);
 	free(ub);
 	return -1;
 }
@@ -179,6 +184,8 @@ ub_fini(struct dp_resolver *res)
 		return;
 	event_free(ub->ev);
 	ub_ctx_delete(ub->ctx);
+	if (ub->devnull != NULL)
+		fclose(ub->devnull);
 	free(ub);
 }
 

@@ -1,0 +1,609 @@
+/*
+ * check.c: the core of "daneprobe check".  Every target is a small job on
+ * the one event loop; a single check is a batch of one.
+ *
+ * Per target, concurrently: the TLSA lookup at _PORT._tcp.HOST, the A
+ * and AAAA lookups, and a TCP connect to each address as soon as it is
+ * known.  The TLS handshake of an address waits only for the TLSA
+ * decision, which waits for the address answers because a secure CNAME
+ * chain changes the TLSA base domain (RFC 7671 section 7: the expanded
+ * name first, then the original name).  One deadline bounds everything.
+ *
+ * Fail closed: a bogus or failed TLSA lookup, or records none of which
+ * is usable, means no handshake is judged "verified"; bogus address
+ * records are a failure too.  Insecure or absent TLSA is "not in force".
+ */
+#include "config.h"
+
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <openssl/pem.h>
+
+#include "check.h"
+#include "dnsmsg.h"
+#include "resolver_impl.h"	/* dp_now_ms */
+
+struct check_job {
+	const struct dp_config	*cfg;
+	struct event_base	*base;
+	struct dp_resolver	*res;
+	SSL_CTX			*ctx_dane, *ctx_pkix;
+	struct dp_check_report	*rep;
+	struct event		*deadline;
+	uint64_t		 started_ms;
+	bool			 finished;
+};
+
+static void	target_progress(struct dp_check_target *t);
+
+static const struct dp_tlsaset *
+tlsa_in_force(const struct dp_check_target *t)
+{
+	return t->used_expanded ? &t->tlsa_exp : &t->tlsa;
+}
+
+static bool
+tlsa_usable(const struct dp_tlsaset *set)
+{
+	return set->reason == DP_R_TLSA_SECURE || set->reason == DP_R_TLSA_OUT_OF_BAND;
+}
+
+static bool
+target_busy(const struct dp_check_target *t)
+{
+	size_t i;
+
+	if (t->q_tlsa || t->q_tlsa_exp || t->q_addr[0] || t->q_addr[1] || !t->tlsa_decided)
+		return true;
+	for (i = 0; i < t->nprobes; i++)
+		if (t->probes[i].phase != DP_PHASE_DONE)
+			return true;
+	return false;
+}
+
+static void
+job_maybe_done(struct check_job *job)
+{
+	size_t i;
+
+	for (i = 0; i < job->rep->ntargets; i++)
+		if (target_busy(&job->rep->targets[i]))
+			return;
+	job->finished = true;
+	event_base_loopbreak(job->base);
+}
+
+static SSL_CTX *
+job_ctx(struct check_job *job, bool pkix, struct dp_err *err)
+{
+	SSL_CTX **slot = pkix ? &job->ctx_pkix : &job->ctx_dane;
+
+	if (*slot == NULL)
+		*slot = dp_dane_ctx_new(pkix, job->cfg->cafile, job->cfg->capath, err);
+	return *slot;
+}
+
+static void
+probe_start_handshake(struct dp_check_target *t, struct dp_probe *p)
+{
+	const struct dp_tlsaset *set = tlsa_in_force(t);
+	struct dp_err err;
+	SSL_CTX *ctx;
+	SSL *ssl;
+	int n;
+
+	if ((ctx = job_ctx(t->job, dp_dane_needs_pkix(set), &err)) == NULL) {
+		dp_probe_finish(p, DP_R_INTERNAL, err.msg);
+		return;
+	}
+	if ((ssl = SSL_new(ctx)) == NULL) {
+		dp_probe_finish(p, DP_R_INTERNAL, "cannot create a TLS connection");
+		return;
+	}
+	n = dp_dane_configure(ssl, t->tg.is_addr ? NULL : t->base_domain,
+	    t->refnames, t->nrefnames, set, t->load, &err);
+	t->load_known = n >= 0;
+	t->nloaded = n > 0 ? (size_t)n : 0;
+	if (n <= 0) {
+		SSL_free(ssl);
+		dp_probe_finish(p, n == 0 ? DP_R_TLSA_MISMATCH : DP_R_INTERNAL,
+		    n == 0 ? "OpenSSL rejected every TLSA record as unusable" : err.msg);
+		return;
+	}
+	dp_probe_handshake(p, ssl);
+}
+
+static void
+probe_event(struct dp_probe *p, void *arg)
+{
+	struct dp_check_target *t = arg;
+
+	if (p->phase == DP_PHASE_READY && t->tlsa_decided) {
+		if (tlsa_usable(tlsa_in_force(t)))
+			probe_start_handshake(t, p);
+		else
+			dp_probe_finish(p, DP_R_NOT_CHECKED, "no usable TLSA records");
+		return;
+	}
+	if (p->phase == DP_PHASE_DONE)
+		job_maybe_done(t->job);
+}
+
+static void
+target_add_probe(struct dp_check_target *t, const struct sockaddr *sa, socklen_t len)
+{
+	struct dp_probe *p;
+
+	if (t->nprobes >= DP_MAX_ADDRS) {
+		t->addrs_dropped++;
+		return;
+	}
+	p = &t->probes[t->nprobes++];
+	/* A probe that fails at once is DONE with its reason; nothing to undo. */
+	dp_probe_start(p, t->job->base, sa, len, probe_event, t);
+}
+
+static void
+target_probe_answer(struct dp_check_target *t, const struct dp_answer *ans)
+{
+	size_t i;
+
+	if (ans->status != DP_LOOKUP_ANSWERED || ans->rcode != DP_RCODE_NOERROR ||
+	    ans->state == DP_DNSSEC_BOGUS)
+		return;
+	for (i = 0; i < ans->nrrs; i++) {
+		const struct dp_record *rr = &ans->rrs[i];
+		struct sockaddr_storage ss;
+
+		memset(&ss, 0, sizeof(ss));
+		if (rr->type == DP_TYPE_A && rr->rdlen == 4) {
+			struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+			s4->sin_family = AF_INET;
+			s4->sin_port = htons((uint16_t)t->tg.port);
+			memcpy(&s4->sin_addr, rr->rdata, 4);
+			target_add_probe(t, (struct sockaddr *)&ss, sizeof(*s4));
+		} else if (rr->type == DP_TYPE_AAAA && rr->rdlen == 16) {
+			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+			s6->sin6_family = AF_INET6;
+			s6->sin6_port = htons((uint16_t)t->tg.port);
+			memcpy(&s6->sin6_addr, rr->rdata, 16);
+			target_add_probe(t, (struct sockaddr *)&ss, sizeof(*s6));
+		}
+	}
+}
+
+static void
+tlsa_exp_answer(struct dp_answer *ans, void *arg)
+{
+	struct dp_check_target *t = arg;
+
+	t->q_tlsa_exp = NULL;
+	t->tlsa_exp_done = true;
+	if (dp_tlsaset_from_answer(&t->tlsa_exp, ans, false) == -1)
+		t->tlsa_exp.reason = DP_R_INTERNAL;
+	target_progress(t);
+}
+
+/* RFC 7671 section 7: with a secure CNAME chain, also ask at the expanded name. */
+static void
+target_maybe_expand(struct dp_check_target *t, const struct dp_answer *ans)
+{
+	char owner[DP_NAME_TEXT_MAX];
+	struct dp_err err;
+
+	if (t->expanded[0] != '\0' || t->out_of_band ||
+	    ans->ncnames == 0 || ans->state != DP_DNSSEC_SECURE ||
+	    ans->final_name == NULL || strcmp(ans->final_name, t->tg.host) == 0)
+		return;
+	snprintf(t->expanded, sizeof(t->expanded), "%s", ans->final_name);
+	if (dp_name_tlsa_owner(owner, sizeof(owner), t->tg.port, "tcp", t->expanded,
+	    &err) == -1)
+		return;
+	t->q_tlsa_exp = dp_resolver_query(t->job->res, owner, DP_TYPE_TLSA,
+	    tlsa_exp_answer, t, &err);
+	if (t->q_tlsa_exp == NULL)
+		t->tlsa_exp_done = true;
+}
+
+static void
+addr_answer(struct dp_check_target *t, int idx, struct dp_answer *ans)
+{
+	t->q_addr[idx] = NULL;
+	t->addr_ans[idx] = ans;
+	target_probe_answer(t, ans);
+	target_maybe_expand(t, ans);
+	target_progress(t);
+}
+
+static void
+a_answer(struct dp_answer *ans, void *arg)
+{
+	addr_answer(arg, 0, ans);
+}
+
+static void
+aaaa_answer(struct dp_answer *ans, void *arg)
+{
+	addr_answer(arg, 1, ans);
+}
+
+static void
+tlsa_answer(struct dp_answer *ans, void *arg)
+{
+	struct dp_check_target *t = arg;
+
+	t->q_tlsa = NULL;
+	t->tlsa_done = true;
+	if (dp_tlsaset_from_answer(&t->tlsa, ans, false) == -1)
+		t->tlsa.reason = DP_R_INTERNAL;
+	target_progress(t);
+}
+
+static void
+add_refname(struct dp_check_target *t, const char *name)
+{
+	size_t i, len = strlen(name);
+
+	if (len > 0 && name[len - 1] == '.')
+		len--;
+	if (t->nrefnames >= DP_MAX_REFNAMES || len == 0)
+		return;
+	for (i = 0; i < t->nrefnames; i++)
+		if (strlen(t->refnames[i]) == len && strncmp(t->refnames[i], name, len) == 0)
+			return;
+	snprintf(t->refbuf[t->nrefnames], DP_NAME_TEXT_MAX, "%.*s", (int)len, name);
+	t->refnames[t->nrefnames] = t->refbuf[t->nrefnames];
+	t->nrefnames++;
+}
+
+/*
+ * The expanded name's RRset is in force unless DANE is not in force there
+ * (insecure or securely absent): then the original name's is.  A bogus or
+ * failed lookup at the expanded name stays a failure (fail closed).
+ */
+static void
+target_decide_tlsa(struct dp_check_target *t)
+{
+	const struct dp_tlsaset *set;
+	size_t i;
+
+	t->tlsa_decided = true;
+	t->dns_ms = dp_now_ms() - t->job->started_ms;
+	if (t->expanded[0] != '\0' && t->tlsa_exp_done &&
+	    dp_reason_exit(t->tlsa_exp.reason) != DP_EXIT_NOT_IN_FORCE)
+		t->used_expanded = true;
+	if (!t->tg.is_addr) {
+		add_refname(t, t->used_expanded ? t->expanded : t->tg.host);
+		add_refname(t, t->tg.host);
+		if (t->expanded[0] != '\0')
+			add_refname(t, t->expanded);
+		snprintf(t->base_domain, sizeof(t->base_domain), "%s", t->refnames[0]);
+	}
+	set = tlsa_in_force(t);
+	for (i = 0; i < t->nprobes; i++) {
+		struct dp_probe *p = &t->probes[i];
+
+		if (p->phase == DP_PHASE_DONE)
+			continue;
+		if (!tlsa_usable(set))
+			dp_probe_finish(p, DP_R_NOT_CHECKED, dp_reason_text(set->reason));
+		else if (p->phase == DP_PHASE_READY)
+			probe_start_handshake(t, p);
+	}
+}
+
+static void
+target_progress(struct dp_check_target *t)
+{
+	if (!t->tlsa_decided && t->tlsa_done && t->q_addr[0] == NULL &&
+	    t->q_addr[1] == NULL && t->q_tlsa_exp == NULL)
+		target_decide_tlsa(t);
+	job_maybe_done(t->job);
+}
+
+static int
+target_load_out_of_band(struct dp_check_target *t, const struct dp_config *cfg,
+    struct dp_err *err)
+{
+	size_t i;
+
+	snprintf(t->tlsa.owner, sizeof(t->tlsa.owner), "(command line)");
+	for (i = 0; i < cfg->ntlsa_text; i++)
+		if (dp_tlsaset_add_text(&t->tlsa, cfg->tlsa_text[i], false, err) == -1)
+			return -1;
+	if (cfg->tlsa_file != NULL &&
+	    dp_tlsaset_add_file(&t->tlsa, cfg->tlsa_file, false, err) == -1)
+		return -1;
+	t->tlsa_done = true;
+	t->out_of_band = true;
+	return 0;
+}
+
+static int
+target_start(struct dp_check_target *t, struct dp_err *err)
+{
+	const struct dp_config *cfg = t->job->cfg;
+	char owner[DP_NAME_TEXT_MAX];
+
+	t->addr_reason = DP_R_VERIFIED;
+	if (t->tg.is_addr) {
+		target_add_probe(t, (struct sockaddr *)&t->tg.addr, t->tg.addrlen);
+		return 0;
+	}
+	if (!t->tlsa_done) {
+		if (dp_name_tlsa_owner(owner, sizeof(owner), t->tg.port, "tcp",
+		    t->tg.host, err) == -1)
+			return -1;
+		if ((t->q_tlsa = dp_resolver_query(t->job->res, owner, DP_TYPE_TLSA,
+		    tlsa_answer, t, err)) == NULL)
+			return -1;
+	}
+	if (!cfg->only_v6 && (t->q_addr[0] = dp_resolver_query(t->job->res,
+	    t->tg.host, DP_TYPE_A, a_answer, t, err)) == NULL)
+		return -1;
+	if (!cfg->only_v4 && (t->q_addr[1] = dp_resolver_query(t->job->res,
+	    t->tg.host, DP_TYPE_AAAA, aaaa_answer, t, err)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* What went wrong with the address lookups, if anything (fail closed on bogus). */
+static void
+target_classify_addresses(struct dp_check_target *t)
+{
+	const char *fam[2] = { "A", "AAAA" };
+	int i;
+
+	if (t->tg.is_addr)
+		return;
+	for (i = 0; i < 2; i++) {
+		const struct dp_answer *ans = t->addr_ans[i];
+
+		if (ans != NULL && ans->state == DP_DNSSEC_BOGUS) {
+			t->addr_reason = DP_R_ADDR_BOGUS;
+			snprintf(t->addr_detail, sizeof(t->addr_detail), "%s: %s", fam[i],
+			    ans->why ? ans->why : "no reason given");
+			return;
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		const struct dp_answer *ans = t->addr_ans[i];
+		bool asked = i == 0 ? !t->job->cfg->only_v6 : !t->job->cfg->only_v4;
+
+		if (!asked)
+			continue;
+		if (ans == NULL || ans->status != DP_LOOKUP_ANSWERED ||
+		    (ans->rcode != DP_RCODE_NOERROR && ans->rcode != DP_RCODE_NXDOMAIN)) {
+			t->addr_reason = DP_R_ADDR_LOOKUP_FAILED;
+			snprintf(t->addr_detail, sizeof(t->addr_detail), "%s: %s", fam[i],
+			    ans == NULL || ans->status == DP_LOOKUP_TIMEOUT ? "timed out" :
+			    ans->status == DP_LOOKUP_FAILED ? (ans->why ? ans->why : "failed") :
+			    dp_rcode_name(ans->rcode));
+			return;
+		}
+	}
+	if (t->nprobes == 0) {
+		t->addr_reason = DP_R_NO_ADDRESS;
+		snprintf(t->addr_detail, sizeof(t->addr_detail), "%s",
+		    t->job->cfg->only_v4 ? "no A record" : t->job->cfg->only_v6 ?
+		    "no AAAA record" : "no A or AAAA record");
+	}
+}
+
+static void
+target_verdict(struct dp_check_target *t)
+{
+	const struct dp_tlsaset *set = tlsa_in_force(t);
+	int code = DP_EXIT_OK;
+	size_t i;
+
+	target_classify_addresses(t);
+	if (t->addr_reason != DP_R_VERIFIED)
+		code = dp_exit_worst(code, dp_reason_exit(t->addr_reason));
+	if (!tlsa_usable(set))
+		code = dp_exit_worst(code, dp_reason_exit(set->reason));
+	else
+		for (i = 0; i < t->nprobes; i++)
+			code = dp_exit_worst(code, dp_reason_exit(t->probes[i].facts.reason));
+	t->exit_code = code;
+}
+
+static void
+deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct check_job *job = arg;
+	size_t i, j;
+	char detail[128];
+
+	for (i = 0; i < job->rep->ntargets; i++) {
+		struct dp_check_target *t = &job->rep->targets[i];
+
+		for (j = 0; j < t->nprobes; j++) {
+			struct dp_probe *p = &t->probes[j];
+
+			if (p->phase == DP_PHASE_DONE)
+				continue;
+			snprintf(detail, sizeof(detail), "no progress within %.1f s (during %s)",
+			    job->cfg->timeout_ms / 1000.0, dp_probe_phase_name(p->phase));
+			dp_probe_finish(p, DP_R_TIMEOUT, detail);
+		}
+		if (t->q_tlsa != NULL) {
+			dp_query_cancel(t->q_tlsa);
+			t->q_tlsa = NULL;
+			t->tlsa_done = true;
+			t->tlsa.reason = DP_R_TLSA_TIMEOUT;
+			snprintf(t->tlsa.detail, sizeof(t->tlsa.detail), "no answer within the timeout");
+		}
+		if (t->q_tlsa_exp != NULL) {
+			dp_query_cancel(t->q_tlsa_exp);
+			t->q_tlsa_exp = NULL;
+			t->tlsa_exp_done = true;
+			t->tlsa_exp.reason = DP_R_TLSA_TIMEOUT;
+		}
+		for (j = 0; j < 2; j++)
+			if (t->q_addr[j] != NULL) {
+				dp_query_cancel(t->q_addr[j]);
+				t->q_addr[j] = NULL;
+			}
+		if (!t->tlsa_decided)
+			target_decide_tlsa(t);
+	}
+	job->finished = true;
+	event_base_loopbreak(job->base);
+}
+
+static int
+job_setup(struct check_job *job, const struct dp_config *cfg,
+    struct dp_check_report *rep, int *exit_code, struct dp_err *err)
+{
+	size_t i;
+	bool oob = cfg->ntlsa_text > 0 || cfg->tlsa_file != NULL;
+
+	*exit_code = DP_EXIT_USAGE;
+	if (cfg->nargs > DP_MAX_TARGETS)
+		return dp_err_set(err, "at most %d targets", DP_MAX_TARGETS);
+	if ((rep->targets = calloc((size_t)cfg->nargs, sizeof(*rep->targets))) == NULL)
+		return dp_err_set(err, "out of memory");
+	rep->ntargets = (size_t)cfg->nargs;
+	for (i = 0; i < rep->ntargets; i++) {
+		struct dp_check_target *t = &rep->targets[i];
+
+		t->job = job;
+		if (dp_target_parse(cfg->args[i], 443, &t->tg, err) == -1)
+			return -1;
+		if (t->tg.is_addr && !oob)
+			return dp_err_set(err, "'%s': DANE needs a host name for the TLSA "
+			    "lookup; give the records with --tlsa or --tlsa-file", t->tg.input);
+		if (t->tg.is_addr && ((cfg->only_v4 && t->tg.addr.ss_family != AF_INET) ||
+		    (cfg->only_v6 && t->tg.addr.ss_family != AF_INET6)))
+			return dp_err_set(err, "'%s': excluded by -4/-6", t->tg.input);
+		if (oob && target_load_out_of_band(t, cfg, err) == -1)
+			return -1;
+	}
+	*exit_code = DP_EXIT_INTERNAL;
+	if ((job->base = event_base_new()) == NULL)
+		return dp_err_set(err, "cannot create the event loop");
+	if (dp_resolver_new(job->base, &cfg->res, &job->res, err) == -1) {
+		*exit_code = DP_EXIT_USAGE;
+		return -1;
+	}
+	rep->backend = dp_resolver_name(job->res);
+	return 0;
+}
+
+int
+dp_check_run(const struct dp_config *cfg, struct dp_check_report *rep,
+    int *exit_code, struct dp_err *err)
+{
+	struct check_job job;
+	struct timeval tv;
+	size_t i;
+	int rc = -1;
+
+	memset(&job, 0, sizeof(job));
+	memset(rep, 0, sizeof(*rep));
+	job.cfg = cfg;
+	job.rep = rep;
+	job.started_ms = dp_now_ms();
+	if (job_setup(&job, cfg, rep, exit_code, err) == -1)
+		goto out;
+	*exit_code = DP_EXIT_INTERNAL;
+	if ((job.deadline = evtimer_new(job.base, deadline_cb, &job)) == NULL) {
+		dp_err_set(err, "out of memory");
+		goto out;
+	}
+	tv.tv_sec = cfg->timeout_ms / 1000;
+	tv.tv_usec = (cfg->timeout_ms % 1000) * 1000;
+	evtimer_add(job.deadline, &tv);
+	for (i = 0; i < rep->ntargets; i++)
+		if (target_start(&rep->targets[i], err) == -1)
+			goto out;
+	for (i = 0; i < rep->ntargets; i++)
+		target_progress(&rep->targets[i]);
+	while (!job.finished)
+		if (event_base_loop(job.base, EVLOOP_ONCE) == -1) {
+			dp_err_set(err, "event loop failed");
+			goto out;
+		}
+	rep->exit_code = DP_EXIT_OK;
+	for (i = 0; i < rep->ntargets; i++) {
+		target_verdict(&rep->targets[i]);
+		rep->exit_code = dp_exit_worst(rep->exit_code, rep->targets[i].exit_code);
+	}
+	rep->elapsed_ms = dp_now_ms() - job.started_ms;
+	*exit_code = rep->exit_code;
+	rc = 0;
+out:
+	for (i = 0; i < rep->ntargets; i++) {
+		struct dp_check_target *t = &rep->targets[i];
+		size_t j;
+
+		dp_query_cancel(t->q_tlsa);
+		dp_query_cancel(t->q_tlsa_exp);
+		dp_query_cancel(t->q_addr[0]);
+		dp_query_cancel(t->q_addr[1]);
+		t->q_tlsa = t->q_tlsa_exp = t->q_addr[0] = t->q_addr[1] = NULL;
+		for (j = 0; j < t->nprobes; j++)
+			dp_probe_close(&t->probes[j]);
+		t->job = NULL;
+	}
+	if (job.deadline != NULL)
+		event_free(job.deadline);
+	dp_resolver_free(job.res);
+	SSL_CTX_free(job.ctx_dane);
+	SSL_CTX_free(job.ctx_pkix);
+	if (job.base != NULL)
+		event_base_free(job.base);
+	return rc;
+}
+
+void
+dp_check_report_clear(struct dp_check_report *rep)
+{
+	size_t i, j;
+
+	for (i = 0; i < rep->ntargets; i++) {
+		struct dp_check_target *t = &rep->targets[i];
+
+		dp_tlsaset_clear(&t->tlsa);
+		dp_tlsaset_clear(&t->tlsa_exp);
+		dp_answer_free(t->addr_ans[0]);
+		dp_answer_free(t->addr_ans[1]);
+		for (j = 0; j < t->nprobes; j++)
+			dp_tls_facts_clear(&t->probes[j].facts);
+	}
+	free(rep->targets);
+	memset(rep, 0, sizeof(*rep));
+}
+
+int
+dp_check_save_chains(const struct dp_check_report *rep, const char *file,
+    struct dp_err *err)
+{
+	FILE *fp;
+	size_t i, j;
+	int k, rc = 0;
+
+	if ((fp = fopen(file, "w")) == NULL)
+		return dp_err_set(err, "%s: cannot write: %m", file);
+	for (i = 0; i < rep->ntargets; i++)
+		for (j = 0; j < rep->targets[i].nprobes; j++) {
+			const struct dp_probe *p = &rep->targets[i].probes[j];
+
+			if (p->facts.chain == NULL)
+				continue;
+			fprintf(fp, "# %s %s\n", rep->targets[i].tg.display, p->label);
+			for (k = 0; k < sk_X509_num(p->facts.chain); k++)
+				if (PEM_write_X509(fp, sk_X509_value(p->facts.chain, k)) != 1)
+					rc = -1;
+		}
+	if (fclose(fp) != 0 || rc == -1)
+		return dp_err_set(err, "%s: write error", file);
+	return 0;
+}

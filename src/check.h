@@ -1,0 +1,78 @@
+/*
+ * check.h: "daneprobe check": DANE-verify every address of each target.
+ * The structures here are also the report the renderers read.
+ */
+#ifndef DP_CHECK_H
+#define DP_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cli_opts.h"
+#include "dane.h"
+#include "resolver.h"
+#include "target.h"
+#include "tls.h"
+#include "tlsaset.h"
+
+/*
+ * Addresses probed per host.  Real hosts have a handful; a hostile zone
+ * could list hundreds, and each costs a socket and a handshake.
+ */
+#define DP_MAX_ADDRS	32
+/* Targets per command: each gets its own lookups and probes on the one loop. */
+#define DP_MAX_TARGETS	64
+
+struct check_job;
+
+struct dp_check_target {
+	struct check_job	*job;
+	struct dp_target	 tg;
+	/* DNS */
+	struct dp_query		*q_tlsa, *q_tlsa_exp, *q_addr[2];
+	struct dp_answer	*addr_ans[2];	/* A, AAAA (NULL: not asked) */
+	struct dp_tlsaset	 tlsa;		/* the RRset in force for the verdict */
+	struct dp_tlsaset	 tlsa_exp;	/* at the CNAME-expanded name, if asked */
+	bool			 tlsa_done, tlsa_exp_done, tlsa_decided;
+	bool			 out_of_band;	/* --tlsa / --tlsa-file */
+	bool			 used_expanded;	/* RFC 7671 section 7 base domain */
+	char			 expanded[DP_NAME_TEXT_MAX];
+	char			 base_domain[DP_NAME_TEXT_MAX];	/* no trailing dot */
+	const char		*refnames[DP_MAX_REFNAMES];
+	char			 refbuf[DP_MAX_REFNAMES][DP_NAME_TEXT_MAX];
+	size_t			 nrefnames;
+	enum dp_dane_load	 load[DP_TLSA_MAX_RECORDS];
+	bool			 load_known;
+	size_t			 nloaded;
+	/* addresses */
+	struct dp_probe		 probes[DP_MAX_ADDRS];
+	size_t			 nprobes;
+	size_t			 addrs_dropped;	/* beyond DP_MAX_ADDRS */
+	enum dp_reason		 addr_reason;	/* DP_R_VERIFIED when the lookups were fine */
+	char			 addr_detail[256];
+	int			 exit_code;
+	uint64_t		 dns_ms;
+};
+
+struct dp_check_report {
+	struct dp_check_target	*targets;
+	size_t			 ntargets;
+	const char		*backend;
+	int			 exit_code;
+	uint64_t		 elapsed_ms;
+};
+
+/*
+ * Runs all targets of cfg concurrently on one loop within cfg->timeout_ms.
+ * Returns 0 with rep filled (failures are verdicts in it), or -1 with err
+ * set and *exit_code DP_EXIT_USAGE or DP_EXIT_INTERNAL.
+ */
+int	dp_check_run(const struct dp_config *cfg, struct dp_check_report *rep,
+	    int *exit_code, struct dp_err *err);
+void	dp_check_report_clear(struct dp_check_report *rep);
+
+/* Writes each presented chain as PEM, headed by the address. */
+int	dp_check_save_chains(const struct dp_check_report *rep, const char *file,
+	    struct dp_err *err);
+
+#endif

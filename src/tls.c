@@ -1,0 +1,208 @@
+/*
+ * tls.c: the per-address probe.  A non-blocking connect, then a TLS
+ * handshake driven by SSL_connect's WANT_READ/WANT_WRITE on the loop.
+ * The probe itself has no timer: the check owns one deadline for all of
+ * its probes and ends the stragglers with dp_probe_finish, so that a
+ * server that never speaks or drips bytes cannot outlast -t.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <openssl/err.h>
+
+#include "resolver_impl.h"	/* dp_now_ms */
+#include "tls.h"
+
+const char *
+dp_probe_phase_name(enum dp_probe_phase phase)
+{
+	switch (phase) {
+	case DP_PHASE_CONNECT:		return "connect";
+	case DP_PHASE_READY:		return "waiting for TLSA records";
+	case DP_PHASE_HANDSHAKE:	return "TLS handshake";
+	case DP_PHASE_DONE:		break;
+	}
+	return "done";
+}
+
+static void
+probe_label(struct dp_probe *p)
+{
+	char addr[INET6_ADDRSTRLEN];
+	unsigned port;
+
+	if (p->family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&p->ss;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, addr, sizeof(addr));
+		port = ntohs(s6->sin6_port);
+		snprintf(p->label, sizeof(p->label), "[%s]:%u", addr, port);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&p->ss;
+
+		inet_ntop(AF_INET, &s4->sin_addr, addr, sizeof(addr));
+		port = ntohs(s4->sin_port);
+		snprintf(p->label, sizeof(p->label), "%s:%u", addr, port);
+	}
+}
+
+void
+dp_probe_close(struct dp_probe *p)
+{
+	if (p->ev != NULL) {
+		event_free(p->ev);
+		p->ev = NULL;
+	}
+	if (p->ssl != NULL) {
+		SSL_free(p->ssl);
+		p->ssl = NULL;
+	}
+	if (p->fd != -1) {
+		close(p->fd);
+		p->fd = -1;
+	}
+}
+
+void
+dp_probe_finish(struct dp_probe *p, enum dp_reason reason, const char *detail)
+{
+	if (p->phase == DP_PHASE_DONE)
+		return;
+	p->facts.reason = reason;
+	if (detail != NULL)
+		snprintf(p->facts.detail, sizeof(p->facts.detail), "%s", detail);
+	p->phase = DP_PHASE_DONE;
+	dp_probe_close(p);
+	p->cb(p, p->arg);
+}
+
+static int
+probe_watch(struct dp_probe *p, short what, event_callback_fn fn)
+{
+	if (p->ev != NULL)
+		event_free(p->ev);
+	if ((p->ev = event_new(p->base, p->fd, what, fn, p)) == NULL ||
+	    event_add(p->ev, NULL) == -1)
+		return -1;
+	return 0;
+}
+
+static void
+handshake_step(evutil_socket_t fd, short what, void *arg)
+{
+	struct dp_probe *p = arg;
+	char buf[256];
+	unsigned long e;
+	int rc, serr;
+
+	ERR_clear_error();
+	if ((rc = SSL_connect(p->ssl)) == 1) {
+		p->handshake_ms = dp_now_ms() - p->started_ms - p->connect_ms;
+		dp_dane_read_result(p->ssl, &p->facts);
+		p->phase = DP_PHASE_DONE;
+		/* A polite close; the verdict does not depend on it. */
+		SSL_shutdown(p->ssl);
+		dp_probe_close(p);
+		p->cb(p, p->arg);
+		return;
+	}
+	serr = SSL_get_error(p->ssl, rc);
+	if (serr == SSL_ERROR_WANT_READ || serr == SSL_ERROR_WANT_WRITE) {
+		if (probe_watch(p, serr == SSL_ERROR_WANT_READ ? EV_READ : EV_WRITE,
+		    handshake_step) == -1)
+			dp_probe_finish(p, DP_R_INTERNAL, "cannot watch the socket");
+		return;
+	}
+	if ((e = ERR_peek_error()) != 0) {
+		ERR_error_string_n(e, buf, sizeof(buf));
+		dp_probe_finish(p, DP_R_HANDSHAKE_FAILED, ERR_reason_error_string(e) ?
+		    ERR_reason_error_string(e) : buf);
+	} else if (serr == SSL_ERROR_SYSCALL && errno != 0) {
+		snprintf(buf, sizeof(buf), "%s", strerror(errno));
+		dp_probe_finish(p, DP_R_HANDSHAKE_FAILED, buf);
+	} else
+		dp_probe_finish(p, DP_R_HANDSHAKE_FAILED,
+		    "the server closed the connection during the handshake");
+	ERR_clear_error();
+}
+
+void
+dp_probe_handshake(struct dp_probe *p, SSL *ssl)
+{
+	p->ssl = ssl;
+	p->phase = DP_PHASE_HANDSHAKE;
+	if (SSL_set_fd(ssl, p->fd) != 1) {
+		dp_probe_finish(p, DP_R_INTERNAL, "cannot attach TLS to the socket");
+		return;
+	}
+	handshake_step(p->fd, 0, p);
+}
+
+static void
+connect_done(evutil_socket_t fd, short what, void *arg)
+{
+	struct dp_probe *p = arg;
+	int soerr = 0;
+	socklen_t len = sizeof(soerr);
+
+	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == -1)
+		soerr = errno;
+	if (soerr != 0) {
+		dp_probe_finish(p, soerr == ECONNREFUSED ? DP_R_CONNECT_REFUSED :
+		    DP_R_CONNECT_FAILED, strerror(soerr));
+		return;
+	}
+	event_free(p->ev);
+	p->ev = NULL;
+	p->connect_ms = dp_now_ms() - p->started_ms;
+	p->phase = DP_PHASE_READY;
+	p->cb(p, p->arg);
+}
+
+int
+dp_probe_start(struct dp_probe *p, struct event_base *base,
+    const struct sockaddr *sa, socklen_t salen, dp_probe_cb *cb, void *arg)
+{
+	memset(p, 0, sizeof(*p));
+	p->base = base;
+	p->fd = -1;
+	p->cb = cb;
+	p->arg = arg;
+	p->facts.match.depth = -1;
+	p->family = sa->sa_family;
+	memcpy(&p->ss, sa, salen);
+	p->sslen = salen;
+	p->started_ms = dp_now_ms();
+	probe_label(p);
+	p->fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (p->fd == -1) {
+		snprintf(p->facts.detail, sizeof(p->facts.detail), "socket: %s",
+		    strerror(errno));
+		p->facts.reason = DP_R_CONNECT_FAILED;
+		p->phase = DP_PHASE_DONE;
+		return -1;
+	}
+	if (connect(p->fd, sa, salen) == -1 && errno != EINPROGRESS) {
+		p->facts.reason = errno == ECONNREFUSED ? DP_R_CONNECT_REFUSED :
+		    DP_R_CONNECT_FAILED;
+		snprintf(p->facts.detail, sizeof(p->facts.detail), "%s", strerror(errno));
+		p->phase = DP_PHASE_DONE;
+		dp_probe_close(p);
+		return -1;
+	}
+	if (probe_watch(p, EV_WRITE, connect_done) == -1) {
+		p->facts.reason = DP_R_INTERNAL;
+		p->phase = DP_PHASE_DONE;
+		dp_probe_close(p);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,59 @@
+/*
+ * tls.h: one probe per address: a non-blocking TCP connect, then (when
+ * the caller has the TLSA records) a TLS handshake verified by dane.c.
+ */
+#ifndef DP_TLS_H
+#define DP_TLS_H
+
+#include <sys/socket.h>
+
+#include <stdint.h>
+
+#include <openssl/ssl.h>
+
+#include "dane.h"
+
+struct event_base;
+struct event;
+
+enum dp_probe_phase {
+	DP_PHASE_CONNECT = 0,
+	DP_PHASE_READY,		/* connected, waiting for the go-ahead */
+	DP_PHASE_HANDSHAKE,
+	DP_PHASE_DONE,
+};
+
+struct dp_probe;
+/* Called once when the probe is READY and once when it is DONE. */
+typedef void dp_probe_cb(struct dp_probe *p, void *arg);
+
+struct dp_probe {
+	struct event_base	*base;
+	char			 label[64];	/* "192.0.2.1:443", "[2001:db8::1]:443" */
+	int			 family;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	int			 fd;
+	SSL			*ssl;
+	struct event		*ev;
+	enum dp_probe_phase	 phase;
+	struct dp_tls_facts	 facts;
+	uint64_t		 started_ms;
+	uint64_t		 connect_ms;	/* time to connect, 0: not connected */
+	uint64_t		 handshake_ms;
+	dp_probe_cb		*cb;
+	void			*arg;
+};
+
+/* Sets up p for the address and starts connecting.  Returns 0, or -1 (p is DONE with the reason). */
+int	dp_probe_start(struct dp_probe *p, struct event_base *base,
+	    const struct sockaddr *sa, socklen_t salen, dp_probe_cb *cb, void *arg);
+/* Starts the handshake of a READY probe; takes ownership of ssl. */
+void	dp_probe_handshake(struct dp_probe *p, SSL *ssl);
+/* Ends a probe that is not DONE with reason (timeout, not checked, ...); calls back. */
+void	dp_probe_finish(struct dp_probe *p, enum dp_reason reason, const char *detail);
+/* Frees what the probe holds; the facts stay until dp_tls_facts_clear. */
+void	dp_probe_close(struct dp_probe *p);
+const char	*dp_probe_phase_name(enum dp_probe_phase phase);
+
+#endif
