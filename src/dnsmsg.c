@@ -176,6 +176,15 @@ dp_rrsig_time(uint32_t t, time_t now)
 	return (time_t)cand;
 }
 
+void
+dp_format_time_utc(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL || strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "?");
+}
+
 const char *
 dp_rcode_name(int rcode)
 {

@@ -79,6 +79,9 @@ const uint8_t	*dp_rr_rdata(const struct dp_msg *msg, const struct dp_rr *rr);
  */
 time_t	dp_rrsig_time(uint32_t t, time_t now);
 
+/* "2026-12-23T11:50:00Z" into buf. */
+void	dp_format_time_utc(time_t t, char *buf, size_t len);
+
 const char	*dp_rcode_name(int rcode);
 const char	*dp_type_name(uint16_t type);
 

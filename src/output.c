@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dnsmsg.h"
 #include "output.h"
 
 static const struct dp_renderer *const renderers[] = {
@@ -28,10 +29,7 @@ dp_renderer_for(enum dp_format format)
 void
 dp_format_time(time_t t, char *buf, size_t len)
 {
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL || strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, len, "?");
+	dp_format_time_utc(t, buf, len);
 }
 
 static bool

@@ -297,6 +297,13 @@ dp_query_complete(struct dp_query *q, enum dp_lookup_status status,
 		ans->status = DP_LOOKUP_FAILED;
 		ans->state = DP_DNSSEC_INDETERMINATE;
 	}
+	/*
+	 * Only a real answer (NOERROR, NXDOMAIN) can be secure or insecure; a
+	 * SERVFAIL that a backend calls "insecure" is not an unsigned zone.
+	 */
+	if (ans->state != DP_DNSSEC_BOGUS && ans->rcode != DP_RCODE_NOERROR &&
+	    ans->rcode != DP_RCODE_NXDOMAIN)
+		ans->state = DP_DNSSEC_INDETERMINATE;
 	q->answer = ans;
 	evtimer_add(q->timer, &now);
 }

@@ -215,6 +215,10 @@ gd_configure(getdns_context *ctx, const struct dp_resolver_config *cfg,
 		getdns_list_destroy(list);
 		return rc;
 	}
+	/* getdns's own default is to recurse from the real root: say stub. */
+	if (gd_check(getdns_context_set_resolution_type(ctx, GETDNS_RESOLUTION_STUB),
+	    "stub mode", err) == -1)
+		return -1;
 	if (cfg->nservers > 0)
 		return gd_set_upstreams(ctx, cfg, err);
 	return 0;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dnsmsg.h"
 #include "tlsaset.h"
@@ -35,7 +36,15 @@ classify(const struct dp_tlsaset *set, char *detail, size_t len)
 		break;
 	}
 	if (ans->state == DP_DNSSEC_BOGUS) {
-		snprintf(detail, len, "%s", ans->why ? ans->why : "no reason given");
+		char when[32];
+
+		/* getdns gives no reason; an expired signature we can see ourselves. */
+		if (ans->sig_expires != 0 && ans->sig_expires < time(NULL)) {
+			dp_format_time_utc(ans->sig_expires, when, sizeof(when));
+			snprintf(detail, len, "%s (the RRSIG expired %s)",
+			    ans->why ? ans->why : "no reason given", when);
+		} else
+			snprintf(detail, len, "%s", ans->why ? ans->why : "no reason given");
 		return DP_R_TLSA_BOGUS;
 	}
 	if (ans->rcode != DP_RCODE_NOERROR && ans->rcode != DP_RCODE_NXDOMAIN) {

@@ -1,0 +1,81 @@
+# lib.sh: TAP helpers for the shell tests (sourced).
+#
+#   ok COND_EXIT_STATUS "description"   -- via: check "desc" cmd args...
+#   run CMD...      runs CMD, sets $out (stdout), $errout (stderr), $rc (exit status)
+#   is GOT WANT "description"
+#   like TEXT REGEX "description"
+#   jget EXPR       reads $out as JSON and prints the python expression EXPR over it (d)
+#   done_testing    prints the plan; exits 1 when something failed
+
+tap_n=0
+tap_failed=0
+
+ok() {
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tap_n - $2"
+	else
+		tap_failed=$((tap_failed + 1))
+		echo "not ok $tap_n - $2"
+	fi
+}
+
+diag() {
+	printf '%s\n' "$@" | sed 's/^/# /'
+}
+
+run() {
+	local o e
+	o=$(mktemp) e=$(mktemp)
+	"$@" >"$o" 2>"$e"
+	rc=$?
+	out=$(cat "$o")
+	errout=$(cat "$e")
+	rm -f "$o" "$e"
+}
+
+is() {
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		diag "got:  '$1'" "want: '$2'"
+		[ -n "${out:-}" ] && diag "stdout:" "$(printf '%s\n' "$out" | head -20)"
+		[ -n "${errout:-}" ] && diag "stderr:" "$(printf '%s\n' "$errout" | head -10)"
+	fi
+	return 0
+}
+
+like() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		diag "text does not match /$2/:" "$(printf '%s\n' "$1" | head -20)"
+		[ -n "${errout:-}" ] && diag "stderr:" "$(printf '%s\n' "$errout" | head -10)"
+	fi
+	return 0
+}
+
+jget() {
+	printf '%s' "$out" | python3 -c '
+import json, sys
+try:
+    d = json.load(sys.stdin)
+    r = eval(sys.argv[1])
+except Exception as e:
+    print("<json error: %s>" % e)
+    sys.exit(0)
+print(json.dumps(r) if not isinstance(r, str) else r)
+' "$1"
+}
+
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 77
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}
