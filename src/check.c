@@ -396,6 +396,21 @@ target_classify_addresses(struct dp_check_target *t)
 	}
 }
 
+/* Reports list IPv4 before IPv6, each in address order, whatever order answers came in. */
+static int
+probe_order(const void *a, const void *b)
+{
+	const struct dp_probe *pa = a, *pb = b;
+
+	if (pa->family != pb->family)
+		return pa->family == AF_INET ? -1 : 1;
+	if (pa->family == AF_INET)
+		return memcmp(&((const struct sockaddr_in *)&pa->ss)->sin_addr,
+		    &((const struct sockaddr_in *)&pb->ss)->sin_addr, 4);
+	return memcmp(&((const struct sockaddr_in6 *)&pa->ss)->sin6_addr,
+	    &((const struct sockaddr_in6 *)&pb->ss)->sin6_addr, 16);
+}
+
 static void
 target_verdict(struct dp_check_target *t)
 {
@@ -429,8 +444,8 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 
 			if (p->phase == DP_PHASE_DONE)
 				continue;
-			snprintf(detail, sizeof(detail), "no progress within %.1f s (during %s)",
-			    job->cfg->timeout_ms / 1000.0, dp_probe_phase_name(p->phase));
+			snprintf(detail, sizeof(detail), "during %s, after %.1f s",
+			    dp_probe_phase_name(p->phase), job->cfg->timeout_ms / 1000.0);
 			dp_probe_finish(p, DP_R_TIMEOUT, detail);
 		}
 		if (t->q_tlsa != NULL) {
@@ -533,7 +548,14 @@ dp_check_run(const struct dp_config *cfg, struct dp_check_report *rep,
 		}
 	rep->exit_code = DP_EXIT_OK;
 	for (i = 0; i < rep->ntargets; i++) {
-		target_verdict(&rep->targets[i]);
+		struct dp_check_target *t = &rep->targets[i];
+		size_t j;
+
+		/* The loop is over: no callback holds a probe any more. */
+		for (j = 0; j < t->nprobes; j++)
+			dp_probe_close(&t->probes[j]);
+		qsort(t->probes, t->nprobes, sizeof(t->probes[0]), probe_order);
+		target_verdict(t);
 		rep->exit_code = dp_exit_worst(rep->exit_code, rep->targets[i].exit_code);
 	}
 	rep->elapsed_ms = dp_now_ms() - job.started_ms;

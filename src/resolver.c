@@ -216,10 +216,24 @@ dp_resolver_name(const struct dp_resolver *res)
 }
 
 static void
+query_cancel_steps(struct dp_query *q)
+{
+	size_t i;
+
+	for (i = 0; i < DP_MAX_CNAME_STEPS; i++)
+		if (q->steps[i] != NULL) {
+			dp_query_cancel(q->steps[i]);
+			q->steps[i] = NULL;
+		}
+	q->steps_pending = 0;
+}
+
+static void
 query_free(struct dp_query *q)
 {
 	if (q == NULL)
 		return;
+	query_cancel_steps(q);
 	q->res->ops->cancel(q);	/* frees the backend's part; a no-op once ended */
 	if (q->timer != NULL)
 		event_free(q->timer);
@@ -242,6 +256,8 @@ query_timer_cb(evutil_socket_t fd, short what, void *arg)
 		if (q->answer == NULL)	/* out of memory: nothing to deliver */
 			return;
 	}
+	/* Steps still unanswered at the deadline stay indeterminate. */
+	query_cancel_steps(q);
 	ans = q->answer;
 	q->answer = NULL;
 	ans->elapsed_ms = dp_now_ms() - q->started_ms;
@@ -264,6 +280,54 @@ answer_new(const char *qname, uint16_t qtype, const char *backend)
 	ans->rcode = -1;
 	ans->backend = backend;
 	return ans;
+}
+
+static void
+step_answer(struct dp_answer *sub, void *arg)
+{
+	struct dp_query *q = arg;
+	struct timeval now = { 0, 0 };
+	size_t i;
+
+	for (i = 0; i < q->answer->ncnames; i++) {
+		struct dp_cname_step *step = &q->answer->cnames[i];
+
+		if (q->steps[i] == NULL || strcmp(step->owner, sub->qname) != 0)
+			continue;
+		q->steps[i] = NULL;
+		q->steps_pending--;
+		/* The step counts only if its own CNAME RRset came back. */
+		step->state = sub->status == DP_LOOKUP_ANSWERED && sub->nrrs > 0 ?
+		    sub->state : DP_DNSSEC_INDETERMINATE;
+		break;
+	}
+	dp_answer_free(sub);
+	if (q->steps_pending == 0)
+		evtimer_add(q->timer, &now);
+}
+
+/*
+ * A secure answer proves every CNAME step secure.  Otherwise each step's
+ * own state is asked (qtype CNAME at its owner), so that a secure alias
+ * into an unsigned zone is shown as such; until then a step is
+ * indeterminate, never secure.
+ */
+static void
+query_ask_steps(struct dp_query *q)
+{
+	struct dp_answer *ans = q->answer;
+	size_t i;
+
+	if (ans->state == DP_DNSSEC_SECURE || ans->status != DP_LOOKUP_ANSWERED ||
+	    q->qtype == DP_TYPE_CNAME)
+		return;
+	for (i = 0; i < ans->ncnames; i++) {
+		ans->cnames[i].state = DP_DNSSEC_INDETERMINATE;
+		q->steps[i] = dp_resolver_query(q->res, ans->cnames[i].owner,
+		    DP_TYPE_CNAME, step_answer, q, NULL);
+		if (q->steps[i] != NULL)
+			q->steps_pending++;
+	}
 }
 
 void
@@ -305,7 +369,9 @@ dp_query_complete(struct dp_query *q, enum dp_lookup_status status,
 	    ans->rcode != DP_RCODE_NXDOMAIN)
 		ans->state = DP_DNSSEC_INDETERMINATE;
 	q->answer = ans;
-	evtimer_add(q->timer, &now);
+	query_ask_steps(q);
+	if (q->steps_pending == 0)
+		evtimer_add(q->timer, &now);
 }
 
 struct dp_query *

@@ -38,6 +38,9 @@ struct dp_query {
 	struct dp_answer	*answer;	/* set once complete, until delivered */
 	uint64_t		 started_ms;
 	void			*impl;
+	/* CNAME steps whose own security is being asked (see dp_query_complete). */
+	struct dp_query		*steps[DP_MAX_CNAME_STEPS];
+	size_t			 steps_pending;
 };
 
 /*

@@ -156,8 +156,9 @@ connect_done(evutil_socket_t fd, short what, void *arg)
 	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == -1)
 		soerr = errno;
 	if (soerr != 0) {
+		/* "connection refused" says it all; other errors need their errno text. */
 		dp_probe_finish(p, soerr == ECONNREFUSED ? DP_R_CONNECT_REFUSED :
-		    DP_R_CONNECT_FAILED, strerror(soerr));
+		    DP_R_CONNECT_FAILED, soerr == ECONNREFUSED ? NULL : strerror(soerr));
 		return;
 	}
 	event_free(p->ev);
@@ -193,7 +194,9 @@ dp_probe_start(struct dp_probe *p, struct event_base *base,
 	if (connect(p->fd, sa, salen) == -1 && errno != EINPROGRESS) {
 		p->facts.reason = errno == ECONNREFUSED ? DP_R_CONNECT_REFUSED :
 		    DP_R_CONNECT_FAILED;
-		snprintf(p->facts.detail, sizeof(p->facts.detail), "%s", strerror(errno));
+		if (errno != ECONNREFUSED)
+			snprintf(p->facts.detail, sizeof(p->facts.detail), "%s",
+			    strerror(errno));
 		p->phase = DP_PHASE_DONE;
 		dp_probe_close(p);
 		return -1;
