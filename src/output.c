@@ -77,7 +77,7 @@ dp_target_summary(const struct dp_check_target *t, char *buf, size_t len)
 		if (t->probes[i].facts.reason == DP_R_VERIFIED)
 			ok++;
 	if (t->addr_reason == DP_R_ADDR_BOGUS || t->addr_reason == DP_R_NO_ADDRESS)
-		snprintf(buf, len, "%s (%s)", dp_reason_text(t->addr_reason), t->addr_detail);
+		snprintf(buf, len, "%s: %s", dp_reason_text(t->addr_reason), t->addr_detail);
 	else if (set->reason != DP_R_TLSA_SECURE && set->reason != DP_R_TLSA_OUT_OF_BAND)
 		snprintf(buf, len, "%s%s%s", dp_reason_text(set->reason),
 		    set->detail[0] ? ": " : "", set->detail);

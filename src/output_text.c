@@ -14,11 +14,12 @@
 /* Full certificates in TLSA data are long; without -v show this many hex digits. */
 #define SHORT_HEX	64
 
+/* The first line of every report: "WHAT: STATE: reason[: detail]". */
 static void
 text_verdict(FILE *fp, const char *what, enum dp_reason reason, const char *detail)
 {
-	fprintf(fp, "%s: %s%s%s\n", what, dp_reason_text(reason),
-	    detail && *detail ? ": " : "", detail ? detail : "");
+	fprintf(fp, "%s: %s: %s%s%s\n", what, dp_exit_word(dp_reason_exit(reason)),
+	    dp_reason_text(reason), detail && *detail ? ": " : "", detail ? detail : "");
 }
 
 static void
@@ -80,18 +81,6 @@ text_lookup(FILE *fp, const struct dp_config *cfg, const struct dp_lookup_report
 		text_answer(fp, set->ans);
 	text_tlsa_records(fp, set, cfg->verbose);
 	return ferror(fp) ? -1 : 0;
-}
-
-static const char *
-exit_word(int code)
-{
-	switch (code) {
-	case DP_EXIT_OK:		return "OK";
-	case DP_EXIT_FAIL:		return "FAIL";
-	case DP_EXIT_NOT_IN_FORCE:	return "DANE NOT IN FORCE";
-	case DP_EXIT_UNCHECKED:		return "COULD NOT CHECK";
-	default:			return "ERROR";
-	}
 }
 
 static void
@@ -160,7 +149,7 @@ text_target(FILE *fp, const struct dp_config *cfg, const struct dp_check_target 
 	size_t i;
 
 	dp_target_summary(t, summary, sizeof(summary));
-	fprintf(fp, "%s: %s: %s\n", t->tg.display, exit_word(t->exit_code), summary);
+	fprintf(fp, "%s: %s: %s\n", t->tg.display, dp_exit_word(t->exit_code), summary);
 	if (set->ans != NULL || set->nrecs > 0) {
 		fprintf(fp, "  TLSA %s", set->owner);
 		if (set->ans != NULL)

@@ -295,7 +295,7 @@ gd_deliver(struct dp_query *q, getdns_dict *resp)
 	getdns_dict_get_int(resp, "/replies_tree/0/header/rcode", &rcode);
 	state = gd_state(sec);
 	dp_query_complete(q, DP_LOOKUP_ANSWERED, state,
-	    state == DP_DNSSEC_BOGUS ? "DNSSEC validation failed (getdns gives no detail)" :
+	    state == DP_DNSSEC_BOGUS ? "getdns gives no reason" :
 	    NULL, (int)rcode, wire->data, wire->size);
 }
 

@@ -18,9 +18,9 @@ static const struct {
 } reasons[DP_R_COUNT] = {
 	[DP_R_TLSA_SECURE] = { "tlsa-secure", "TLSA records are DNSSEC-signed and usable", DP_EXIT_OK },
 	[DP_R_TLSA_NONE_USABLE] = { "tlsa-unusable", "TLSA records are published but none is usable", DP_EXIT_FAIL },
-	[DP_R_TLSA_NXDOMAIN] = { "no-tlsa-nxdomain", "no TLSA records: the name securely does not exist (NXDOMAIN)", DP_EXIT_NOT_IN_FORCE },
-	[DP_R_TLSA_NODATA] = { "no-tlsa-nodata", "no TLSA records: the name securely has none (NODATA)", DP_EXIT_NOT_IN_FORCE },
-	[DP_R_TLSA_INSECURE] = { "insecure", "DANE is not in force: the zone is not DNSSEC-signed (insecure)", DP_EXIT_NOT_IN_FORCE },
+	[DP_R_TLSA_NXDOMAIN] = { "no-tlsa-nxdomain", "no TLSA records, the name securely does not exist (NXDOMAIN)", DP_EXIT_NOT_IN_FORCE },
+	[DP_R_TLSA_NODATA] = { "no-tlsa-nodata", "no TLSA records, securely (NODATA)", DP_EXIT_NOT_IN_FORCE },
+	[DP_R_TLSA_INSECURE] = { "insecure", "the zone is not DNSSEC-signed (insecure)", DP_EXIT_NOT_IN_FORCE },
 	[DP_R_TLSA_BOGUS] = { "dnssec-bogus", "DNSSEC validation of the TLSA records failed (bogus)", DP_EXIT_FAIL },
 	[DP_R_TLSA_LOOKUP_FAILED] = { "tlsa-lookup-failed", "the TLSA lookup failed", DP_EXIT_FAIL },
 	[DP_R_TLSA_TIMEOUT] = { "tlsa-timeout", "the TLSA lookup timed out", DP_EXIT_FAIL },
@@ -76,4 +76,16 @@ int
 dp_exit_worst(int a, int b)
 {
 	return severity(a) >= severity(b) ? a : b;
+}
+
+const char *
+dp_exit_word(int code)
+{
+	switch (code) {
+	case DP_EXIT_OK:		return "OK";
+	case DP_EXIT_FAIL:		return "FAIL";
+	case DP_EXIT_NOT_IN_FORCE:	return "DANE NOT IN FORCE";
+	case DP_EXIT_UNCHECKED:		return "COULD NOT CHECK";
+	default:			return "ERROR";
+	}
 }

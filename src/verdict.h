@@ -50,6 +50,8 @@ const char	*dp_reason_code(enum dp_reason r);
 const char	*dp_reason_text(enum dp_reason r);
 /* The exit status class of a reason (DP_EXIT_*). */
 int		 dp_reason_exit(enum dp_reason r);
+/* "OK", "FAIL", "DANE NOT IN FORCE", "COULD NOT CHECK" for an exit status. */
+const char	*dp_exit_word(int code);
 /* The worse of two exit statuses in the order 1, 3, 2, 0. */
 int		 dp_exit_worst(int a, int b);
 

@@ -1,0 +1,58 @@
+#!/bin/bash
+# dev.sh: set up a Debian 12 machine for daneprobe and run it.
+#
+#   tools/dev.sh demo   install packages, build, start the bundled lab, and
+#                       run daneprobe lookup/check against it
+#   tools/dev.sh test   install packages, build, run the full test suite
+#   tools/dev.sh deps   only install the packages
+#
+# Needs root (apt-get, network namespaces for the lab).  No internet is
+# needed beyond the Debian package mirror: the lab is a signed DNS tree and
+# TLS servers on loopback inside a namespace of its own.
+set -eu
+cd "$(dirname "$0")/.."
+
+PACKAGES="autoconf automake make gcc pkg-config
+	libssl-dev libgetdns-dev libunbound-dev libevent-dev libjansson-dev
+	dns-root-data ca-certificates openssl mandoc
+	nsd unbound ldnsutils bind9-dnsutils python3 iproute2"
+
+deps() {
+	local missing=""
+	for p in $PACKAGES; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		    missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "dev.sh: installing:$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q >/dev/null
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing >/dev/null
+}
+
+build() {
+	[ -x configure ] || autoreconf -fi
+	[ -f Makefile ] || ./configure -q
+	make -s -j"$(nproc)"
+}
+
+case "${1:-}" in
+deps)
+	deps
+	;;
+demo)
+	deps
+	build
+	exec bash tests/lab/demo.sh
+	;;
+test)
+	deps
+	build
+	make -s check
+	;;
+*)
+	echo "usage: tools/dev.sh demo|test|deps" >&2
+	exit 64
+	;;
+esac
