@@ -1,0 +1,667 @@
+#!/bin/bash
+# The daneprobe test lab: a signed DNS hierarchy, a validating resolver and
+# TLS servers on loopback inside a private network namespace. SPEC.md is the
+# contract; keep the two in step.
+#
+# Sourced:   . tests/lab/lab.sh; lab_start; lab_exec CMD...; (lab_stop runs on EXIT)
+# Executed:  tests/lab/lab.sh shell [CMD...]
+#
+# The sourced part must not change the caller's shell options and must work
+# under `set -euo pipefail`, so it checks every step by hand. Generating the
+# data is many small steps; that runs as a separate bash process (the
+# `_generate` subcommand) where errexit is reliable: errexit is ignored in
+# functions called from `if` or `||`, which is how a caller would use us.
+
+_LAB_SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# nsd and unbound live in /usr/sbin, which a non-login root shell may lack.
+case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/sbin ;; esac
+LAB_RESOLVER=127.0.53.53
+# Readiness bound, seconds, per daemon.
+LAB_TIMEOUT=${LAB_TIMEOUT:-15}
+_LAB_PIDS=
+
+# Child zones of example.; all but lame are served by the third NSD.
+_LAB_CHILDREN="secure insecure bogus-ds bogus-sig expired expiring lame"
+
+_lab_err() { echo "lab: $*" >&2; }
+
+# Print why we failed plus the daemon's log: a readiness failure is useless
+# without the log, and LAB_DIR is usually gone by the time anyone looks.
+_lab_fail() {
+	local msg=$1 log=${2:-}
+	_lab_err "$msg"
+	if [ -n "$log" ] && [ -f "$log" ]; then
+		echo "----- $log -----" >&2
+		tail -n 100 "$log" >&2
+		echo "----- end of $log -----" >&2
+	fi
+	return 1
+}
+
+########################################################################
+# Data generation (runs as `bash lab.sh _generate DIR`, under set -eu)
+
+_gen_main() {
+	set -eu -o pipefail
+	shopt -s inherit_errexit
+	D=$1
+	NOW=$(date +%s)
+	mkdir -p "$D/certs" "$D/keys" "$D/zones"
+	_gen_certs
+	_gen_zones
+	_gen_configs
+}
+
+# openssl ca wants dates as UTCTime; $1 is an offset in seconds from now.
+_utc() { date -u -d "@$((NOW + $1))" +%y%m%d%H%M%SZ; }
+
+_gen_ca_config() {
+	local db=$D/certs/ca-db
+	mkdir -p "$db/new"
+	: >"$db/index.txt"
+	echo 1000 >"$db/serial"
+	cat >"$D/certs/ca.cnf" <<-EOF
+	# openssl ca is the only way in OpenSSL 3.0 to set arbitrary validity
+	# dates (x509 -not_before arrived in 3.4), so every cert goes through it.
+	[ca]
+	default_ca = lab_ca
+	[lab_ca]
+	dir = $db
+	database = \$dir/index.txt
+	serial = \$dir/serial
+	new_certs_dir = \$dir/new
+	default_md = sha256
+	policy = lab_policy
+	unique_subject = no
+	copy_extensions = none
+	email_in_dn = no
+	[lab_policy]
+	organizationName = optional
+	organizationalUnitName = optional
+	commonName = supplied
+	[req]
+	distinguished_name = req_dn
+	prompt = no
+	[req_dn]
+	CN = unused
+	[v3_root]
+	basicConstraints = critical, CA:true
+	keyUsage = critical, keyCertSign, cRLSign
+	subjectKeyIdentifier = hash
+	[v3_int]
+	basicConstraints = critical, CA:true, pathlen:0
+	keyUsage = critical, keyCertSign, cRLSign
+	subjectKeyIdentifier = hash
+	authorityKeyIdentifier = keyid:always
+	[v3_leaf]
+	basicConstraints = critical, CA:false
+	keyUsage = critical, digitalSignature
+	extendedKeyUsage = serverAuth
+	subjectKeyIdentifier = hash
+	authorityKeyIdentifier = keyid:always
+	subjectAltName = \${ENV::LAB_SAN}
+	[v3_self]
+	basicConstraints = critical, CA:false
+	keyUsage = critical, digitalSignature, keyCertSign
+	extendedKeyUsage = serverAuth
+	subjectKeyIdentifier = hash
+	subjectAltName = \${ENV::LAB_SAN}
+	EOF
+}
+
+# _gen_cert NAME SUBJECT ISSUER(name or "self") EXT FROM TO [SAN]
+# FROM/TO are offsets from now in seconds. P-256 keys: instant to generate.
+_gen_cert() {
+	local name=$1 subj=$2 issuer=$3 ext=$4 from=$5 to=$6
+	local c=$D/certs
+	local signer=(-keyfile "$c/$issuer.key" -cert "$c/$issuer.pem")
+	[ "$issuer" != self ] || signer=(-keyfile "$c/$name.key" -selfsign)
+	LAB_SAN=${7:-DNS:unused} openssl req -new -config "$c/ca.cnf" \
+		-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$c/$name.key" -subj "$subj" -out "$c/$name.csr" 2>/dev/null
+	LAB_SAN=${7:-DNS:unused} openssl ca -config "$c/ca.cnf" -batch -notext \
+		"${signer[@]}" -in "$c/$name.csr" -out "$c/$name.pem" \
+		-extensions "$ext" -startdate "$(_utc "$from")" -enddate "$(_utc "$to")" \
+		2>"$c/$name.err" || { cat "$c/$name.err" >&2; return 1; }
+	rm -f "$c/$name.csr" "$c/$name.err"
+}
+
+_gen_certs() {
+	local c=$D/certs day=86400 o="/O=daneprobe lab"
+	local san="DNS:www.secure.example,DNS:*.secure.example,DNS:*.insecure.example" z
+	for z in $_LAB_CHILDREN; do
+		case $z in secure|insecure) ;; *) san="$san,DNS:www.$z.example" ;; esac
+	done
+	_gen_ca_config
+	# Start a day back so a slightly skewed clock never sees "not yet valid".
+	_gen_cert ca "$o/CN=Lab Root CA" self v3_root "-$day" "$((3650 * day))"
+	_gen_cert int "$o/CN=Lab Intermediate CA" ca v3_int "-$day" "$((3650 * day))"
+	_gen_cert www "$o/CN=www.secure.example" int v3_leaf "-$day" "$((365 * day))" "$san"
+	_gen_cert other "$o/OU=other key/CN=www.secure.example" int v3_leaf "-$day" "$((365 * day))" "$san"
+	_gen_cert expired "$o/CN=expired.secure.example" int v3_leaf "-$((60 * day))" "-$((30 * day))" "$san"
+	_gen_cert wrongname "$o/CN=wrong.example.org" int v3_leaf "-$day" "$((365 * day))" "DNS:wrong.example.org"
+	_gen_cert selfsigned "$o/CN=self.secure.example" self v3_self "-$day" "$((365 * day))" "DNS:self.secure.example"
+	for z in www other expired wrongname; do
+		cat "$c/$z.pem" "$c/int.pem" >"$c/$z-chain.pem"
+	done
+	cp "$c/selfsigned.pem" "$c/selfsigned-chain.pem"
+}
+
+# _tlsa_data S M CERT: the association data for selector S, matching type M.
+_tlsa_data() {
+	local sel=$1 mt=$2 cert=$3
+	{
+		if [ "$sel" = 0 ]; then
+			openssl x509 -in "$cert" -outform DER
+		else
+			openssl x509 -in "$cert" -noout -pubkey | openssl pkey -pubin -outform DER
+		fi
+	} | case $mt in
+		0) od -An -v -tx1 | tr -d ' \n' ;;
+		1) openssl dgst -sha256 -r | cut -d' ' -f1 ;;
+		2) openssl dgst -sha512 -r | cut -d' ' -f1 ;;
+	esac
+}
+
+# _keygen ZONE: a single ECDSAP256SHA256 key with the SEP flag; prints its basename.
+_keygen() {
+	(cd "$D/keys" && ldns-keygen -a ECDSAP256SHA256 -k "$1")
+}
+
+_ds() { ldns-key2ds -n -2 "$D/keys/$1.key"; }
+
+# _sign ZONE KEY INCEPTION EXPIRATION (offsets from now, seconds)
+_sign() {
+	local z=$1 key=$2
+	ldns-signzone -i "$((NOW + $3))" -e "$((NOW + $4))" \
+		-f "$D/zones/$z.zone.signed" "$D/zones/$z.zone" "$D/keys/$key"
+}
+
+_soa() {
+	printf '$ORIGIN %s\n$TTL 3600\n' "$1"
+	local rname=hostmaster.$1
+	[ "$1" != . ] || rname=hostmaster.
+	printf '@ SOA %s %s 1 3600 900 604800 300\n' "$2" "$rname"
+}
+
+_gen_secure_zone() {
+	local u s m cert tl=_443._tcp
+	declare -A data
+	# Twelve digests cover all 24 uUsSmM names; compute each only once.
+	for cert in www int; do
+		for s in 0 1; do
+			for m in 0 1 2; do
+				data[$cert$s$m]=$(_tlsa_data "$s" "$m" "$D/certs/$cert.pem")
+			done
+		done
+	done
+	local www=${data[www11]} int=${data[int01]}
+	local self other expired wrongname
+	self=$(_tlsa_data 1 1 "$D/certs/selfsigned.pem")
+	other=$(_tlsa_data 1 1 "$D/certs/other.pem")
+	expired=$(_tlsa_data 1 1 "$D/certs/expired.pem")
+	wrongname=$(_tlsa_data 1 1 "$D/certs/wrongname.pem")
+	{
+		_soa secure.example. ns.secure.example.
+		cat <<-EOF
+		@ NS ns
+		ns A 127.0.53.3
+		www A 127.0.1.1
+		www AAAA ::1
+		$tl.www TLSA 3 1 1 $www
+		self A 127.0.1.2
+		$tl.self TLSA 3 1 1 $self
+		expired A 127.0.1.3
+		$tl.expired TLSA 3 1 1 $expired
+		wrongname A 127.0.1.4
+		$tl.wrongname TLSA 3 1 1 $wrongname
+		ta-wrongname A 127.0.1.4
+		$tl.ta-wrongname TLSA 2 0 1 $int
+		ta-missing A 127.0.1.6
+		$tl.ta-missing TLSA 2 0 1 $int
+		ta-full A 127.0.1.6
+		$tl.ta-full TLSA 2 0 0 ${data[int00]}
+		stale A 127.0.1.1
+		$tl.stale TLSA 3 1 1 $other
+		$tl.stale TLSA 3 1 1 $www
+		unusable A 127.0.1.1
+		$tl.unusable TLSA 4 1 1 $(openssl rand -hex 32)
+		$tl.unusable TLSA 3 1 9 $(openssl rand -hex 32)
+		$tl.unusable TLSA 3 1 1 $(openssl rand -hex 31)
+		mismatch A 127.0.1.1
+		$tl.mismatch TLSA 3 1 1 $other
+		split A 127.0.1.1
+		split A 127.0.1.5
+		$tl.split TLSA 3 1 1 $www
+		v6only AAAA ::1
+		$tl.v6only TLSA 3 1 1 $www
+		silent A 127.0.1.7
+		$tl.silent TLSA 3 1 1 $www
+		http A 127.0.1.8
+		$tl.http TLSA 3 1 1 $www
+		refused A 127.0.1.9
+		$tl.refused TLSA 3 1 1 $www
+		drip A 127.0.1.10
+		$tl.drip TLSA 3 1 1 $www
+		nodata A 127.0.1.1
+		$tl.nodata TXT "no TLSA here"
+		alias CNAME www.secure.example.
+		alias2 CNAME alias.secure.example.
+		tlsacname A 127.0.1.1
+		$tl.tlsacname CNAME $tl.www.secure.example.
+		to-insecure CNAME www.insecure.example.
+		EOF
+		for u in 0 1 2 3; do
+			# Usages 0/2 constrain a CA (the intermediate), 1/3 the leaf.
+			case $u in 0|2) cert=int ;; *) cert=www ;; esac
+			for s in 0 1; do
+				for m in 0 1 2; do
+					echo "u${u}s${s}m${m} A 127.0.1.1"
+					echo "$tl.u${u}s${s}m${m} TLSA $u $s $m ${data[$cert$s$m]}"
+				done
+			done
+		done
+	} >"$D/zones/secure.example.zone"
+}
+
+_gen_child_zone() {
+	local z=$1.example
+	{
+		_soa "$z." "ns.$z."
+		cat <<-EOF
+		@ NS ns
+		ns A 127.0.53.3
+		www A 127.0.1.1
+		_443._tcp.www TLSA 3 1 1 $WWW_TLSA
+		EOF
+	} >"$D/zones/$z.zone"
+}
+
+# Flip one base64 character of the RRSIG over _443._tcp.www TLSA: still
+# well-formed, no longer valid.
+_corrupt_bogus_sig() {
+	local f=$D/zones/bogus-sig.example.zone.signed
+	awk -v OFS='\t' '
+		$1 == "_443._tcp.www.bogus-sig.example." && $4 == "RRSIG" && $5 == "TLSA" {
+			c = substr($NF, 20, 1)
+			$NF = substr($NF, 1, 19) (c == "A" ? "B" : "A") substr($NF, 21)
+			n++
+		}
+		{ print }
+		END { exit n == 1 ? 0 : 1 }' "$f" >"$f.tmp"
+	mv "$f.tmp" "$f"
+}
+
+_gen_zones() {
+	local hour=3600 day=86400 z key ds decoy
+	local valid=(-"$hour" "$((30 * day))")
+	local ex=$D/zones/example.zone
+	{
+		_soa example. ns.example.
+		echo "@ NS ns"
+		echo "ns A 127.0.53.2"
+	} >"$ex"
+	WWW_TLSA=$(_tlsa_data 1 1 "$D/certs/www.pem")
+	_gen_secure_zone
+	for z in $_LAB_CHILDREN; do
+		if [ "$z" != secure ]; then
+			_gen_child_zone "$z"
+		fi
+		local addr=127.0.53.3
+		[ "$z" != lame ] || addr=127.0.53.99
+		printf '%s NS ns.%s\nns.%s A %s\n' "$z" "$z" "$z" "$addr" >>"$ex"
+		[ "$z" != insecure ] || continue
+		key=$(_keygen "$z.example.")
+		ds=$(_ds "$key")
+		case $z in
+		expired) _sign "$z.example" "$key" "-$((30 * day))" "-$((10 * day))" ;;
+		expiring) _sign "$z.example" "$key" "-$day" "$day" ;;
+		bogus-ds)
+			_sign "$z.example" "$key" "${valid[@]}"
+			# The parent vouches for a key the child never uses.
+			decoy=$(_keygen "$z.example.")
+			ds=$(_ds "$decoy")
+			;;
+		*) _sign "$z.example" "$key" "${valid[@]}" ;;
+		esac
+		echo "$ds" >>"$ex"
+	done
+	_corrupt_bogus_sig
+	key=$(_keygen example.)
+	_sign example "$key" "${valid[@]}"
+
+	{
+		_soa . a.lab-root.
+		cat <<-EOF
+		. NS a.lab-root.
+		a.lab-root. A 127.0.53.1
+		example. NS ns.example.
+		ns.example. A 127.0.53.2
+		EOF
+		_ds "$key"
+	} >"$D/zones/root.zone"
+	key=$(_keygen .)
+	_sign root "$key" "${valid[@]}"
+	# Anchor without the ldns comment, and with a TTL, so any parser takes it.
+	awk '{ sub(/ *;.*/, ""); print $1, 3600, $2, $3, $4, $5, $6, $7 }' \
+		"$D/keys/$key.key" >"$D/root.key"
+	_ds "$key" >"$D/root.ds"
+	printf '. 3600000 IN NS a.lab-root.\na.lab-root. 3600000 IN A 127.0.53.1\n' >"$D/root.hints"
+}
+
+# _gen_nsd NAME ADDR ZONE:FILE...
+_gen_nsd() {
+	local name=$1 addr=$2 dir=$D/$1 zf
+	shift 2
+	mkdir -p "$dir"
+	cat >"$dir/nsd.conf" <<-EOF
+	# Root, no chroot, no database and all state in LAB_DIR: nothing touches
+	# the system NSD's files.
+	server:
+	    ip-address: $addr
+	    port: 53
+	    do-ip6: no
+	    server-count: 1
+	    username: ""
+	    chroot: ""
+	    database: ""
+	    zonesdir: "$D/zones"
+	    zonelistfile: "$dir/zone.list"
+	    xfrdfile: "$dir/xfrd.state"
+	    xfrdir: "$dir"
+	    pidfile: "$dir/nsd.pid"
+	    logfile: "$D/$name.log"
+	    verbosity: 1
+	    hide-version: yes
+	remote-control:
+	    control-enable: no
+	EOF
+	for zf in "$@"; do
+		printf 'zone:\n    name: "%s"\n    zonefile: "%s"\n' "${zf%%:*}" "${zf#*:}" >>"$dir/nsd.conf"
+	done
+}
+
+_gen_configs() {
+	local z zones=()
+	_gen_nsd nsd-root 127.0.53.1 .:root.zone.signed
+	_gen_nsd nsd-example 127.0.53.2 example.:example.zone.signed
+	for z in $_LAB_CHILDREN; do
+		case $z in
+		lame) ;;
+		insecure) zones+=("$z.example.:$z.example.zone") ;;
+		*) zones+=("$z.example.:$z.example.zone.signed") ;;
+		esac
+	done
+	_gen_nsd nsd-child 127.0.53.3 "${zones[@]}"
+
+	cat >"$D/unbound.conf" <<-EOF
+	server:
+	    verbosity: 1
+	    interface: $LAB_RESOLVER
+	    port: 53
+	    do-ip6: no
+	    access-control: 127.0.0.0/8 allow
+	    # The whole lab lives on 127/8, which unbound refuses to query by default.
+	    do-not-query-localhost: no
+	    username: ""
+	    chroot: ""
+	    directory: "$D"
+	    pidfile: "$D/unbound.pid"
+	    logfile: "$D/unbound.log"
+	    use-syslog: no
+	    log-time-ascii: yes
+	    val-log-level: 2
+	    log-servfail: yes
+	    module-config: "validator iterator"
+	    root-hints: "$D/root.hints"
+	    trust-anchor-file: "$D/root.key"
+	    # Ask every authority the full question, and answer every query from
+	    # the authority's own data rather than synthesised from cached NSECs,
+	    # so each test sees exactly what its zone says.
+	    qname-minimisation: no
+	    aggressive-nsec: no
+	    trust-anchor-signaling: no
+	    root-key-sentinel: no
+	    # Debian's CVE-2024-33655 fix drops replies to clients after 1.9 s and
+	    # limits waiting replies per client; the lab has one client address
+	    # and slow failures (lame.example) on purpose.
+	    discard-timeout: 0
+	    wait-limit: 0
+	    # Loopback loses nothing: give up on a dead server (127.0.53.99) in
+	    # seconds rather than after two minutes of exponential backoff.
+	    infra-cache-max-rtt: 1000
+	    outbound-msg-retry: 3
+	    num-threads: 1
+	    so-reuseport: no
+	remote-control:
+	    control-enable: no
+	EOF
+
+	local c=$D/certs
+	cat >"$D/tlsd.conf" <<-EOF
+	127.0.1.1  443 tls    $c/www-chain.pem $c/www.key
+	::1        443 tls    $c/www-chain.pem $c/www.key
+	127.0.1.2  443 tls    $c/selfsigned-chain.pem $c/selfsigned.key
+	127.0.1.3  443 tls    $c/expired-chain.pem $c/expired.key
+	127.0.1.4  443 tls    $c/wrongname-chain.pem $c/wrongname.key
+	127.0.1.5  443 tls    $c/other-chain.pem $c/other.key
+	127.0.1.6  443 tls    $c/www.pem $c/www.key
+	127.0.1.7  443 silent
+	127.0.1.8  443 http
+	127.0.1.10 443 drip   $c/www-chain.pem $c/www.key
+	EOF
+}
+
+########################################################################
+# Namespace and daemons (run in the caller's shell)
+
+lab_exec() {
+	if [ -z "${LAB_NS:-}" ]; then
+		_lab_err "lab_exec: lab not started"
+		return 1
+	fi
+	ip netns exec "$LAB_NS" "$@"
+}
+
+# _lab_spawn NAME CMD...: start CMD in the namespace as our own child, so
+# we can kill it by PID and reap it. Its output goes to LAB_DIR/NAME.log;
+# it must not hold the caller's stdout, which may be a TAP driver's pipe.
+_lab_spawn() {
+	local name=$1
+	shift
+	ip netns exec "$LAB_NS" "$@" </dev/null >>"$LAB_DIR/$name.log" 2>&1 &
+	_LAB_PIDS="$_LAB_PIDS $!"
+	eval "_LAB_PID_${name//-/_}=$!"
+}
+
+# NSD's main process exits without reaping its server children, and not
+# every PID 1 (containers) reaps orphans: run each NSD as init of its own PID
+# namespace, whose teardown reaps them. unshare does not forward signals, so
+# lab_stop signals its child (see _lab_term).
+_lab_spawn_nsd() {
+	_lab_spawn "$1" unshare --pid --fork --kill-child nsd -d -c "$LAB_DIR/$1/nsd.conf"
+}
+
+_lab_pid() { eval "echo \${_LAB_PID_${1//-/_}:-}"; }
+
+# _lab_wait NAME CMD...: poll CMD until it succeeds, the daemon dies or
+# LAB_TIMEOUT passes.
+_lab_wait() {
+	local name=$1 pid deadline=$((SECONDS + LAB_TIMEOUT))
+	shift
+	pid=$(_lab_pid "$name")
+	until "$@" >/dev/null 2>&1; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			_lab_fail "$name exited during startup" "$LAB_DIR/$name.log"
+			return 1
+		fi
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			_lab_fail "$name not ready after ${LAB_TIMEOUT}s" "$LAB_DIR/$name.log"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# _lab_dig_ok SERVER NAME TYPE FLAG [DIGOPT...]: NOERROR with FLAG set.
+_lab_dig_ok() {
+	local out server=$1 name=$2 type=$3 flag=$4
+	shift 4
+	out=$(lab_exec dig @"$server" +time=1 +tries=1 "$@" "$name" "$type") || return 1
+	printf '%s\n' "$out" | grep -q 'status: NOERROR' || return 1
+	printf '%s\n' "$out" | grep -Eq "^;; flags:[^;]* ${flag}[ ;]"
+}
+
+_lab_netns_up() {
+	ip netns add "$LAB_NS" || return 1
+	_LAB_NS_CREATED=1
+	lab_exec ip link set lo up
+}
+
+_lab_start_daemons() {
+	local n z
+	for n in nsd-root nsd-example nsd-child; do
+		_lab_spawn_nsd "$n"
+	done
+	_lab_spawn tlsd python3 "$_LAB_SRCDIR/tlsd.py" --ready "$LAB_DIR/tlsd.ready" "$LAB_DIR/tlsd.conf"
+	_lab_wait nsd-root _lab_dig_ok 127.0.53.1 . SOA aa +norec || return 1
+	_lab_wait nsd-example _lab_dig_ok 127.0.53.2 example. SOA aa +norec || return 1
+	for z in $_LAB_CHILDREN; do
+		[ "$z" = lame ] && continue
+		_lab_wait nsd-child _lab_dig_ok 127.0.53.3 "$z.example." SOA aa +norec || return 1
+	done
+	# Only now: unbound would mark a not-yet-listening authority as down
+	# for minutes.
+	_lab_spawn unbound unbound -d -c "$LAB_DIR/unbound.conf"
+	_lab_wait unbound _lab_dig_ok "$LAB_RESOLVER" www.secure.example A ad +dnssec || return 1
+	_lab_wait tlsd test -f "$LAB_DIR/tlsd.ready" || return 1
+}
+
+lab_start() {
+	# Every step below is checked by hand; the caller's errexit or pipefail
+	# would only cut the checks short.
+	local -
+	set +e +o pipefail
+	if [ -n "${LAB_NS:-}" ]; then
+		_lab_err "lab_start: already started ($LAB_NS)"
+		return 1
+	fi
+	trap lab_stop EXIT
+	# Turn signals into a normal exit so the EXIT trap cleans up.
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	LAB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/dplab.XXXXXX") || return 1
+	LAB_NS=dplab-$$-$RANDOM
+	LAB_ANCHOR=$LAB_DIR/root.key
+	LAB_ANCHOR_DS=$LAB_DIR/root.ds
+	LAB_HINTS=$LAB_DIR/root.hints
+	LAB_CAFILE=$LAB_DIR/certs/ca.pem
+	export LAB_DIR LAB_NS LAB_RESOLVER LAB_ANCHOR LAB_ANCHOR_DS LAB_HINTS LAB_CAFILE
+	_LAB_STOPPED=
+	_LAB_NS_CREATED=
+	if ! bash "$_LAB_SRCDIR/lab.sh" _generate "$LAB_DIR" >"$LAB_DIR/generate.log" 2>&1; then
+		_lab_fail "generating lab data failed" "$LAB_DIR/generate.log"
+		lab_stop
+		return 1
+	fi
+	if ! _lab_netns_up || ! _lab_start_daemons; then
+		lab_stop
+		return 1
+	fi
+}
+
+# _lab_ours PID: still our child? PIDs get reused, and we never signal
+# anything we did not start.
+_lab_ours() {
+	[ "$(ps -o ppid= -p "$1" 2>/dev/null | tr -d ' ')" = "$BASHPID" ]
+}
+
+# _lab_term PID: ask it to stop. For an NSD under unshare, that is the
+# NSD inside (unshare ignores TERM; --kill-child covers the KILL case).
+_lab_term() {
+	local target=$1
+	if [ "$(ps -o comm= -p "$1" 2>/dev/null)" = unshare ]; then
+		target=$(pgrep -P "$1" | head -n 1)
+		target=${target:-$1}
+	fi
+	kill -TERM "$target" 2>/dev/null || true
+}
+
+# Stop all daemons together: TERM, up to 5 s of grace, then KILL and reap.
+_lab_kill_all() {
+	local pid pids="" alive
+	for pid in $_LAB_PIDS; do
+		if _lab_ours "$pid"; then
+			pids="$pids $pid"
+			_lab_term "$pid"
+		fi
+	done
+	for _ in $(seq 50); do
+		alive=
+		for pid in $pids; do
+			if kill -0 "$pid" 2>/dev/null; then alive=1; fi
+		done
+		[ -n "$alive" ] || break
+		sleep 0.1
+	done
+	for pid in $pids; do
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	_LAB_PIDS=
+}
+
+lab_stop() {
+	# Whatever the caller's options, cleanup must run to the end.
+	local -
+	set +e +o pipefail
+	[ -z "${_LAB_STOPPED:-}" ] || return 0
+	_LAB_STOPPED=1
+	_lab_kill_all
+	if [ -n "${_LAB_NS_CREATED:-}" ]; then
+		ip netns delete "$LAB_NS" 2>/dev/null || _lab_err "could not delete namespace $LAB_NS"
+		_LAB_NS_CREATED=
+	fi
+	LAB_NS=
+	if [ -n "${LAB_DIR:-}" ] && [ -d "$LAB_DIR" ]; then
+		if [ "${LAB_KEEP:-0}" = 1 ]; then
+			_lab_err "kept $LAB_DIR"
+		else
+			rm -rf "$LAB_DIR"
+		fi
+	fi
+	return 0
+}
+
+########################################################################
+# Executable entry points
+
+_lab_main() {
+	set -eu
+	case "${1:-}" in
+	shell)
+		shift
+		lab_start
+		if [ $# -eq 0 ]; then
+			_lab_err "namespace $LAB_NS, data in $LAB_DIR; exit the shell to stop the lab"
+			set -- "${SHELL:-/bin/bash}"
+		fi
+		# Not exec: the EXIT trap has to outlive the command.
+		local rc=0
+		lab_exec "$@" || rc=$?
+		exit "$rc"
+		;;
+	_generate)
+		_gen_main "$2"
+		;;
+	*)
+		echo "usage: $0 shell [CMD...]" >&2
+		exit 2
+		;;
+	esac
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	_lab_main "$@"
+fi
