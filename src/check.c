@@ -27,7 +27,7 @@
 #include "dnsmsg.h"
 #include "resolver_impl.h"	/* dp_now_ms */
 
-struct check_job {
+struct dp_check {
 	const struct dp_config	*cfg;
 	struct event_base	*base;
 	struct dp_resolver	*res;
@@ -35,6 +35,7 @@ struct check_job {
 	struct dp_check_report	*rep;
 	struct event		*deadline;
 	uint64_t		 started_ms;
+	int			 holds;		/* the caller's pending work */
 	bool			 finished;
 };
 
@@ -66,10 +67,12 @@ target_busy(const struct dp_check_target *t)
 }
 
 static void
-job_maybe_done(struct check_job *job)
+job_maybe_done(struct dp_check *job)
 {
 	size_t i;
 
+	if (job->holds > 0)
+		return;
 	for (i = 0; i < job->rep->ntargets; i++)
 		if (target_busy(&job->rep->targets[i]))
 			return;
@@ -78,7 +81,7 @@ job_maybe_done(struct check_job *job)
 }
 
 static SSL_CTX *
-job_ctx(struct check_job *job, bool pkix, struct dp_err *err)
+job_ctx(struct dp_check *job, bool pkix, struct dp_err *err)
 {
 	SSL_CTX **slot = pkix ? &job->ctx_pkix : &job->ctx_dane;
 
@@ -144,7 +147,8 @@ target_add_probe(struct dp_check_target *t, const struct sockaddr *sa, socklen_t
 	}
 	p = &t->probes[t->nprobes++];
 	/* A probe that fails at once is DONE with its reason; nothing to undo. */
-	dp_probe_start(p, t->job->base, sa, len, probe_event, t);
+	dp_probe_start(p, t->job->base, sa, len, t->opts.dialect, t->base_host,
+	    t->job->cfg->helo, probe_event, t);
 }
 
 static void
@@ -185,7 +189,7 @@ tlsa_exp_answer(struct dp_answer *ans, void *arg)
 
 	t->q_tlsa_exp = NULL;
 	t->tlsa_exp_done = true;
-	if (dp_tlsaset_from_answer(&t->tlsa_exp, ans, false) == -1)
+	if (dp_tlsaset_from_answer(&t->tlsa_exp, ans, t->opts.smtp) == -1)
 		t->tlsa_exp.reason = DP_R_INTERNAL;
 	target_progress(t);
 }
@@ -240,7 +244,7 @@ tlsa_answer(struct dp_answer *ans, void *arg)
 
 	t->q_tlsa = NULL;
 	t->tlsa_done = true;
-	if (dp_tlsaset_from_answer(&t->tlsa, ans, false) == -1)
+	if (dp_tlsaset_from_answer(&t->tlsa, ans, t->opts.smtp) == -1)
 		t->tlsa.reason = DP_R_INTERNAL;
 	target_progress(t);
 }
@@ -315,10 +319,10 @@ target_load_out_of_band(struct dp_check_target *t, const struct dp_config *cfg,
 
 	snprintf(t->tlsa.owner, sizeof(t->tlsa.owner), "(command line)");
 	for (i = 0; i < cfg->ntlsa_text; i++)
-		if (dp_tlsaset_add_text(&t->tlsa, cfg->tlsa_text[i], false, err) == -1)
+		if (dp_tlsaset_add_text(&t->tlsa, cfg->tlsa_text[i], t->opts.smtp, err) == -1)
 			return -1;
 	if (cfg->tlsa_file != NULL &&
-	    dp_tlsaset_add_file(&t->tlsa, cfg->tlsa_file, false, err) == -1)
+	    dp_tlsaset_add_file(&t->tlsa, cfg->tlsa_file, t->opts.smtp, err) == -1)
 		return -1;
 	t->tlsa_done = true;
 	t->out_of_band = true;
@@ -432,7 +436,7 @@ target_verdict(struct dp_check_target *t)
 static void
 deadline_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct check_job *job = arg;
+	struct dp_check *job = arg;
 	size_t i, j;
 	char detail[128];
 
@@ -473,35 +477,25 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 	event_base_loopbreak(job->base);
 }
 
-static int
-job_setup(struct check_job *job, const struct dp_config *cfg,
-    struct dp_check_report *rep, int *exit_code, struct dp_err *err)
+int
+dp_check_open(const struct dp_config *cfg, struct dp_check_report *rep,
+    struct dp_check **out, int *exit_code, struct dp_err *err)
 {
-	size_t i;
-	bool oob = cfg->ntlsa_text > 0 || cfg->tlsa_file != NULL;
+	struct dp_check *job;
+	struct timeval tv;
 
-	*exit_code = DP_EXIT_USAGE;
-	if (cfg->nargs > DP_MAX_TARGETS)
-		return dp_err_set(err, "at most %d targets", DP_MAX_TARGETS);
-	if ((rep->targets = calloc((size_t)cfg->nargs, sizeof(*rep->targets))) == NULL)
-		return dp_err_set(err, "out of memory");
-	rep->ntargets = (size_t)cfg->nargs;
-	for (i = 0; i < rep->ntargets; i++) {
-		struct dp_check_target *t = &rep->targets[i];
-
-		t->job = job;
-		if (dp_target_parse(cfg->args[i], 443, &t->tg, err) == -1)
-			return -1;
-		if (t->tg.is_addr && !oob)
-			return dp_err_set(err, "'%s': DANE needs a host name for the TLSA "
-			    "lookup; give the records with --tlsa or --tlsa-file", t->tg.input);
-		if (t->tg.is_addr && ((cfg->only_v4 && t->tg.addr.ss_family != AF_INET) ||
-		    (cfg->only_v6 && t->tg.addr.ss_family != AF_INET6)))
-			return dp_err_set(err, "'%s': excluded by -4/-6", t->tg.input);
-		if (oob && target_load_out_of_band(t, cfg, err) == -1)
-			return -1;
-	}
+	*out = NULL;
 	*exit_code = DP_EXIT_INTERNAL;
+	memset(rep, 0, sizeof(*rep));
+	if ((job = calloc(1, sizeof(*job))) == NULL ||
+	    (rep->targets = calloc(DP_MAX_TARGETS, sizeof(*rep->targets))) == NULL) {
+		free(job);
+		return dp_err_set(err, "out of memory");
+	}
+	job->cfg = cfg;
+	job->rep = rep;
+	job->started_ms = dp_now_ms();
+	*out = job;
 	if ((job->base = event_base_new()) == NULL)
 		return dp_err_set(err, "cannot create the event loop");
 	if (dp_resolver_new(job->base, &cfg->res, &job->res, err) == -1) {
@@ -509,62 +503,112 @@ job_setup(struct check_job *job, const struct dp_config *cfg,
 		return -1;
 	}
 	rep->backend = dp_resolver_name(job->res);
+	if ((job->deadline = evtimer_new(job->base, deadline_cb, job)) == NULL)
+		return dp_err_set(err, "out of memory");
+	tv.tv_sec = cfg->timeout_ms / 1000;
+	tv.tv_usec = (cfg->timeout_ms % 1000) * 1000;
+	evtimer_add(job->deadline, &tv);
+	return 0;
+}
+
+struct dp_resolver *
+dp_check_resolver(struct dp_check *c)
+{
+	return c->res;
+}
+
+void
+dp_check_hold(struct dp_check *c, int delta)
+{
+	c->holds += delta;
+	if (delta < 0)
+		job_maybe_done(c);
+}
+
+static bool
+has_out_of_band(const struct dp_config *cfg)
+{
+	return cfg->ntlsa_text > 0 || cfg->tlsa_file != NULL;
+}
+
+struct dp_check_target *
+dp_check_add(struct dp_check *c, const struct dp_target *tg,
+    const struct dp_target_opts *opts, struct dp_err *err)
+{
+	const struct dp_config *cfg = c->cfg;
+	struct dp_check_target *t;
+
+	if (c->rep->ntargets >= DP_MAX_TARGETS) {
+		dp_err_set(err, "at most %d targets", DP_MAX_TARGETS);
+		return NULL;
+	}
+	t = &c->rep->targets[c->rep->ntargets++];
+	t->job = c;
+	t->tg = *tg;
+	t->opts = *opts;
+	/* The name a dialect announces (XMPP to=): the host without its root dot. */
+	snprintf(t->base_host, sizeof(t->base_host), "%.*s",
+	    (int)strcspn(tg->host, "") - (tg->is_addr ? 0 : 1), tg->host);
+	if (has_out_of_band(cfg) && target_load_out_of_band(t, cfg, err) == -1)
+		return NULL;
+	if (target_start(t, err) == -1)
+		return NULL;
+	target_progress(t);
+	return t;
+}
+
+/* Parses a target given on the command line and checks it against the options. */
+static int
+parse_cli_target(const struct dp_config *cfg, const char *arg, struct dp_target *tg,
+    struct dp_err *err)
+{
+	unsigned port = cfg->dialect != NULL ? cfg->dialect->port : 443;
+
+	if (dp_target_parse(arg, port, tg, err) == -1)
+		return -1;
+	if (tg->is_addr && !has_out_of_band(cfg))
+		return dp_err_set(err, "'%s': DANE needs a host name for the TLSA "
+		    "lookup; give the records with --tlsa or --tlsa-file", tg->input);
+	if (tg->is_addr && ((cfg->only_v4 && tg->addr.ss_family != AF_INET) ||
+	    (cfg->only_v6 && tg->addr.ss_family != AF_INET6)))
+		return dp_err_set(err, "'%s': excluded by -4/-6", tg->input);
 	return 0;
 }
 
 int
-dp_check_run(const struct dp_config *cfg, struct dp_check_report *rep,
-    int *exit_code, struct dp_err *err)
+dp_check_wait(struct dp_check *c, struct dp_err *err)
 {
-	struct check_job job;
-	struct timeval tv;
-	size_t i;
-	int rc = -1;
+	struct dp_check_report *rep = c->rep;
+	size_t i, j;
 
-	memset(&job, 0, sizeof(job));
-	memset(rep, 0, sizeof(*rep));
-	job.cfg = cfg;
-	job.rep = rep;
-	job.started_ms = dp_now_ms();
-	if (job_setup(&job, cfg, rep, exit_code, err) == -1)
-		goto out;
-	*exit_code = DP_EXIT_INTERNAL;
-	if ((job.deadline = evtimer_new(job.base, deadline_cb, &job)) == NULL) {
-		dp_err_set(err, "out of memory");
-		goto out;
-	}
-	tv.tv_sec = cfg->timeout_ms / 1000;
-	tv.tv_usec = (cfg->timeout_ms % 1000) * 1000;
-	evtimer_add(job.deadline, &tv);
-	for (i = 0; i < rep->ntargets; i++)
-		if (target_start(&rep->targets[i], err) == -1)
-			goto out;
-	for (i = 0; i < rep->ntargets; i++)
-		target_progress(&rep->targets[i]);
-	while (!job.finished)
-		if (event_base_loop(job.base, EVLOOP_ONCE) == -1) {
-			dp_err_set(err, "event loop failed");
-			goto out;
-		}
+	job_maybe_done(c);
+	while (!c->finished)
+		if (event_base_loop(c->base, EVLOOP_ONCE) == -1)
+			return dp_err_set(err, "event loop failed");
 	rep->exit_code = DP_EXIT_OK;
 	for (i = 0; i < rep->ntargets; i++) {
 		struct dp_check_target *t = &rep->targets[i];
-		size_t j;
 
 		/* The loop is over: no callback holds a probe any more. */
 		for (j = 0; j < t->nprobes; j++)
 			dp_probe_close(&t->probes[j]);
 		qsort(t->probes, t->nprobes, sizeof(t->probes[0]), probe_order);
 		target_verdict(t);
-		rep->exit_code = dp_exit_worst(rep->exit_code, rep->targets[i].exit_code);
+		rep->exit_code = dp_exit_worst(rep->exit_code, t->exit_code);
 	}
-	rep->elapsed_ms = dp_now_ms() - job.started_ms;
-	*exit_code = rep->exit_code;
-	rc = 0;
-out:
-	for (i = 0; i < rep->ntargets; i++) {
-		struct dp_check_target *t = &rep->targets[i];
-		size_t j;
+	rep->elapsed_ms = dp_now_ms() - c->started_ms;
+	return 0;
+}
+
+void
+dp_check_close(struct dp_check *c)
+{
+	size_t i, j;
+
+	if (c == NULL)
+		return;
+	for (i = 0; c->rep != NULL && i < c->rep->ntargets; i++) {
+		struct dp_check_target *t = &c->rep->targets[i];
 
 		dp_query_cancel(t->q_tlsa);
 		dp_query_cancel(t->q_tlsa_exp);
@@ -575,13 +619,49 @@ out:
 			dp_probe_close(&t->probes[j]);
 		t->job = NULL;
 	}
-	if (job.deadline != NULL)
-		event_free(job.deadline);
-	dp_resolver_free(job.res);
-	SSL_CTX_free(job.ctx_dane);
-	SSL_CTX_free(job.ctx_pkix);
-	if (job.base != NULL)
-		event_base_free(job.base);
+	if (c->deadline != NULL)
+		event_free(c->deadline);
+	dp_resolver_free(c->res);
+	SSL_CTX_free(c->ctx_dane);
+	SSL_CTX_free(c->ctx_pkix);
+	if (c->base != NULL)
+		event_base_free(c->base);
+	free(c);
+}
+
+int
+dp_check_run(const struct dp_config *cfg, struct dp_check_report *rep,
+    int *exit_code, struct dp_err *err)
+{
+	struct dp_target tgs[DP_MAX_TARGETS];
+	struct dp_target_opts opts = { cfg->dialect, false, -1 };
+	struct dp_check *c = NULL;
+	int i, rc = -1;
+
+	memset(rep, 0, sizeof(*rep));
+	*exit_code = DP_EXIT_USAGE;
+	if (cfg->nargs > DP_MAX_TARGETS)
+		return dp_err_set(err, "at most %d targets", DP_MAX_TARGETS);
+	/* All operands are checked before anything goes on the wire. */
+	for (i = 0; i < cfg->nargs; i++)
+		if (parse_cli_target(cfg, cfg->args[i], &tgs[i], err) == -1)
+			return -1;
+	if (dp_check_open(cfg, rep, &c, exit_code, err) == -1)
+		goto out;
+	*exit_code = DP_EXIT_INTERNAL;
+	dp_check_hold(c, 1);
+	for (i = 0; i < cfg->nargs; i++)
+		if (dp_check_add(c, &tgs[i], &opts, err) == NULL) {
+			*exit_code = DP_EXIT_USAGE;	/* an unreadable --tlsa-file */
+			goto out;
+		}
+	dp_check_hold(c, -1);
+	if (dp_check_wait(c, err) == -1)
+		goto out;
+	*exit_code = rep->exit_code;
+	rc = 0;
+out:
+	dp_check_close(c);
 	return rc;
 }
 

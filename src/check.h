@@ -23,11 +23,19 @@
 /* Targets per command: each gets its own lookups and probes on the one loop. */
 #define DP_MAX_TARGETS	64
 
-struct check_job;
+struct dp_check;
+
+/* How to check a target beyond its name and port. */
+struct dp_target_opts {
+	const struct dp_dialect	*dialect;	/* STARTTLS prelude, or NULL */
+	bool			 smtp;		/* RFC 7672 rules: PKIX usages unusable */
+	int			 mx_pref;	/* MX preference, -1: not from MX */
+};
 
 struct dp_check_target {
-	struct check_job	*job;
+	struct dp_check		*job;
 	struct dp_target	 tg;
+	struct dp_target_opts	 opts;
 	/* DNS */
 	struct dp_query		*q_tlsa, *q_tlsa_exp, *q_addr[2];
 	struct dp_answer	*addr_ans[2];	/* A, AAAA (NULL: not asked) */
@@ -38,6 +46,7 @@ struct dp_check_target {
 	bool			 used_expanded;	/* RFC 7671 section 7 base domain */
 	char			 expanded[DP_NAME_TEXT_MAX];
 	char			 base_domain[DP_NAME_TEXT_MAX];	/* no trailing dot */
+	char			 base_host[DP_NAME_TEXT_MAX];	/* the host, no trailing dot */
 	const char		*refnames[DP_MAX_REFNAMES];
 	char			 refbuf[DP_MAX_REFNAMES][DP_NAME_TEXT_MAX];
 	size_t			 nrefnames;
@@ -69,6 +78,21 @@ struct dp_check_report {
  */
 int	dp_check_run(const struct dp_config *cfg, struct dp_check_report *rep,
 	    int *exit_code, struct dp_err *err);
+
+/*
+ * The same in steps, for callers that find their targets on the loop (MX):
+ * open (loop, resolver, deadline), add targets (each starts at once), hold
+ * the batch open while other work of the caller's is pending, wait (until
+ * all is done or the deadline), close.  The report stays valid after close.
+ */
+int	dp_check_open(const struct dp_config *cfg, struct dp_check_report *rep,
+	    struct dp_check **out, int *exit_code, struct dp_err *err);
+struct dp_check_target *dp_check_add(struct dp_check *c, const struct dp_target *tg,
+	    const struct dp_target_opts *opts, struct dp_err *err);
+void	dp_check_hold(struct dp_check *c, int delta);
+struct dp_resolver	*dp_check_resolver(struct dp_check *c);
+int	dp_check_wait(struct dp_check *c, struct dp_err *err);
+void	dp_check_close(struct dp_check *c);
 void	dp_check_report_clear(struct dp_check_report *rep);
 
 /* Writes each presented chain as PEM, headed by the address. */

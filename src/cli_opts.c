@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli_opts.h"
+#include "name.h"
 
 enum {
 	OPT_BACKEND = 256,
@@ -27,6 +29,8 @@ enum {
 	OPT_TLSA,
 	OPT_TLSA_FILE,
 	OPT_SAVE_CHAIN,
+	OPT_STARTTLS,
+	OPT_HELO,
 };
 
 static const struct option long_options[] = {
@@ -42,6 +46,8 @@ static const struct option long_options[] = {
 	{ "tlsa",		required_argument,	NULL, OPT_TLSA },
 	{ "tlsa-file",		required_argument,	NULL, OPT_TLSA_FILE },
 	{ "save-chain",		required_argument,	NULL, OPT_SAVE_CHAIN },
+	{ "starttls",		required_argument,	NULL, OPT_STARTTLS },
+	{ "helo",		required_argument,	NULL, OPT_HELO },
 	{ "timeout",		required_argument,	NULL, 't' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "version",		no_argument,		NULL, 'V' },
@@ -55,6 +61,7 @@ dp_usage(FILE *fp)
 	fprintf(fp,
 	    "usage: daneprobe lookup [options] HOST [PORT]\n"
 	    "       daneprobe check [options] TARGET ...\n"
+	    "       daneprobe smtp [options] DOMAIN\n"
 	    "options:\n"
 	    "  -4, -6                 use only IPv4 / IPv6 addresses\n"
 	    "  -t, --timeout SECONDS  bound the whole command (default %u)\n"
@@ -70,9 +77,11 @@ dp_usage(FILE *fp)
 	    "      --tlsa \"U S M HEX\"  use this record instead of DNS (repeatable)\n"
 	    "      --tlsa-file FILE   read TLSA records from a zone-file\n"
 	    "      --save-chain FILE  write each presented chain as PEM\n"
+	    "      --starttls PROTO   %s\n"
+	    "      --helo NAME        our name in EHLO/LHLO (default: this host's name)\n"
 	    "  -V, --version          show version and backends\n"
 	    "  -h, --help             show this help\n",
-	    DP_DEFAULT_TIMEOUT_MS / 1000, DP_DEFAULT_TRUST_ANCHOR);
+	    DP_DEFAULT_TIMEOUT_MS / 1000, DP_DEFAULT_TRUST_ANCHOR, dp_dialect_names());
 }
 
 static int
@@ -98,8 +107,10 @@ parse_command(const char *s, enum dp_command *cmd, struct dp_err *err)
 		*cmd = DP_CMD_LOOKUP;
 	else if (strcmp(s, "check") == 0)
 		*cmd = DP_CMD_CHECK;
+	else if (strcmp(s, "smtp") == 0)
+		*cmd = DP_CMD_SMTP;
 	else
-		return dp_err_set(err, "unknown command '%s' (lookup or check)", s);
+		return dp_err_set(err, "unknown command '%s' (lookup, check or smtp)", s);
 	return 0;
 }
 
@@ -160,6 +171,18 @@ parse_option(int ch, const char *arg, struct dp_config *cfg, struct dp_err *err)
 	case OPT_SAVE_CHAIN:
 		cfg->save_chain = arg;
 		break;
+	case OPT_STARTTLS:
+		if ((cfg->dialect = dp_dialect_find(arg)) == NULL)
+			return dp_err_set(err, "unknown --starttls '%s' (%s)", arg,
+			    dp_dialect_names());
+		break;
+	case OPT_HELO:
+		if (dp_name_canonical(arg, cfg->helo, sizeof(cfg->helo), err) == -1) {
+			dp_err_prefix(err, "--helo");
+			return -1;
+		}
+		cfg->helo[strlen(cfg->helo) - 1] = '\0';	/* no root dot in EHLO */
+		break;
 	default:
 		return dp_err_set(err, "unknown option (see daneprobe -h)");
 	}
@@ -181,7 +204,27 @@ check_combinations(const struct dp_config *cfg, struct dp_err *err)
 		return dp_err_set(err, "lookup takes HOST [PORT]");
 	if (cfg->cmd == DP_CMD_CHECK && cfg->nargs < 1)
 		return dp_err_set(err, "check takes at least one TARGET");
+	if (cfg->cmd == DP_CMD_SMTP && cfg->nargs != 1)
+		return dp_err_set(err, "smtp takes one DOMAIN");
+	if (cfg->cmd == DP_CMD_SMTP && cfg->dialect != NULL)
+		return dp_err_set(err, "smtp always speaks SMTP on port 25; --starttls is for check");
+	if (cfg->cmd == DP_CMD_LOOKUP && cfg->dialect != NULL)
+		return dp_err_set(err, "--starttls is for check");
 	return 0;
+}
+
+/* RFC 5321 section 4.1.1.1: EHLO names the client; this host's name if it is one. */
+static void
+default_helo(char *buf, size_t len)
+{
+	char host[256], canon[DP_NAME_TEXT_MAX];
+
+	if (gethostname(host, sizeof(host)) == 0 && (host[sizeof(host) - 1] = '\0',
+	    dp_name_canonical(host, canon, sizeof(canon), NULL) == 0)) {
+		canon[strlen(canon) - 1] = '\0';
+		snprintf(buf, len, "%s", canon);
+	} else
+		snprintf(buf, len, "localhost");
 }
 
 int
@@ -190,6 +233,7 @@ dp_config_parse(int argc, char **argv, struct dp_config *cfg, struct dp_err *err
 	int ch;
 
 	memset(cfg, 0, sizeof(*cfg));
+	default_helo(cfg->helo, sizeof(cfg->helo));
 	cfg->timeout_ms = DP_DEFAULT_TIMEOUT_MS;
 	cfg->proto = "tcp";
 	cfg->res.trust_anchor = DP_DEFAULT_TRUST_ANCHOR;

@@ -10,12 +10,14 @@
 
 #include "err.h"
 #include "resolver.h"
+#include "starttls.h"
 #include "tlsa.h"
 
 enum dp_command {
 	DP_CMD_NONE = 0,
 	DP_CMD_LOOKUP,
 	DP_CMD_CHECK,
+	DP_CMD_SMTP,
 };
 
 enum dp_format {
@@ -45,6 +47,8 @@ struct dp_config {
 	size_t				 ntlsa_text;
 	const char			*tlsa_file;
 	const char			*save_chain;
+	const struct dp_dialect		*dialect;	/* --starttls */
+	char				 helo[256];	/* our EHLO name */
 	char *const			*args;		/* operands after the command */
 	int				 nargs;
 };

@@ -13,6 +13,7 @@
 #include "cli_opts.h"
 #include "lookup.h"
 #include "output.h"
+#include "smtp.h"
 #include "verdict.h"
 
 static int
@@ -59,6 +60,31 @@ run_check(const struct dp_config *cfg)
 	return code;
 }
 
+static int
+run_smtp(const struct dp_config *cfg)
+{
+	struct dp_smtp_report rep;
+	struct dp_err err;
+	int code;
+
+	if (dp_smtp_run(cfg, &rep, &code, &err) == -1) {
+		fprintf(stderr, "daneprobe: %s\n", err.msg);
+		dp_smtp_report_clear(&rep);
+		return code;
+	}
+	if (dp_renderer_for(cfg->format)->smtp(stdout, cfg, &rep) == -1) {
+		fprintf(stderr, "daneprobe: cannot write output\n");
+		code = DP_EXIT_INTERNAL;
+	}
+	if (cfg->save_chain != NULL &&
+	    dp_check_save_chains(&rep.check, cfg->save_chain, &err) == -1) {
+		fprintf(stderr, "daneprobe: %s\n", err.msg);
+		code = DP_EXIT_INTERNAL;
+	}
+	dp_smtp_report_clear(&rep);
+	return code;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -85,6 +111,8 @@ main(int argc, char *argv[])
 		return run_lookup(&cfg);
 	case DP_CMD_CHECK:
 		return run_check(&cfg);
+	case DP_CMD_SMTP:
+		return run_smtp(&cfg);
 	default:
 		return DP_EXIT_USAGE;
 	}

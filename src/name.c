@@ -201,3 +201,13 @@ dp_name_wire_equal(const uint8_t *a, const uint8_t *b)
 				return false;
 	}
 }
+
+size_t
+dp_name_wire_len(const uint8_t *wire)
+{
+	size_t n = 0;
+
+	while (wire[n] != 0)
+		n += (size_t)wire[n] + 1;
+	return n + 1;
+}

@@ -44,6 +44,9 @@ void	dp_name_wire_to_text(const uint8_t *wire, char *out, size_t outlen);
 /* Presentation (as from dp_name_canonical) to wire.  Returns length or -1. */
 int	dp_name_text_to_wire(const char *text, uint8_t out[DP_NAME_WIRE_MAX]);
 
+/* The length of an uncompressed wire name, root label included. */
+size_t	dp_name_wire_len(const uint8_t *wire);
+
 /* Case-insensitive equality of two uncompressed wire names. */
 bool	dp_name_wire_equal(const uint8_t *a, const uint8_t *b);
 

@@ -87,3 +87,22 @@ dp_target_summary(const struct dp_check_target *t, char *buf, size_t len)
 		    set->reason == DP_R_TLSA_OUT_OF_BAND ? " against records from the command line (not DNSSEC)" : "",
 		    t->addr_reason == DP_R_ADDR_LOOKUP_FAILED ? "; an address lookup failed" : "");
 }
+
+void
+dp_smtp_summary(const struct dp_smtp_report *rep, char *buf, size_t len)
+{
+	size_t i, j, ok = 0, total = 0;
+
+	if (rep->mx_reason != DP_R_MX_SECURE) {
+		snprintf(buf, len, "%s%s%s", dp_reason_text(rep->mx_reason),
+		    rep->mx_detail[0] ? ": " : "", rep->mx_detail);
+		return;
+	}
+	for (i = 0; i < rep->check.ntargets; i++)
+		for (j = 0; j < rep->check.targets[i].nprobes; j++, total++)
+			if (rep->check.targets[i].probes[j].facts.reason == DP_R_VERIFIED)
+				ok++;
+	snprintf(buf, len, "%s%zu MX host%s, %zu of %zu addresses verified",
+	    rep->implicit_mx ? "implicit MX: " : "", rep->check.ntargets,
+	    rep->check.ntargets == 1 ? "" : "s", ok, total);
+}

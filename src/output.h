@@ -11,6 +11,7 @@
 #include "check.h"
 #include "cli_opts.h"
 #include "lookup.h"
+#include "smtp.h"
 
 /* The version of the JSON documents, see daneprobe(1) JSON OUTPUT. */
 #define DP_JSON_VERSION	1
@@ -22,6 +23,8 @@ struct dp_renderer {
 		    const struct dp_lookup_report *rep);
 	int	(*check)(FILE *fp, const struct dp_config *cfg,
 		    const struct dp_check_report *rep);
+	int	(*smtp)(FILE *fp, const struct dp_config *cfg,
+		    const struct dp_smtp_report *rep);
 };
 
 const struct dp_renderer	*dp_renderer_for(enum dp_format format);
@@ -34,6 +37,9 @@ const char	*dp_record_outcome(const struct dp_check_target *t,
 		    const struct dp_probe *p, size_t i, char *buf, size_t len);
 /* One line that sums up a target, e.g. "2 of 2 addresses verified". */
 void	dp_target_summary(const struct dp_check_target *t, char *buf, size_t len);
+
+/* One line that sums up a mail domain. */
+void	dp_smtp_summary(const struct dp_smtp_report *rep, char *buf, size_t len);
 
 /* "2026-12-23T11:50:00Z" into buf. */
 void	dp_format_time(time_t t, char *buf, size_t len);

@@ -180,13 +180,15 @@ json_probe(const struct dp_check_target *t, const struct dp_probe *p)
 	for (i = 0; i < set->nrecs; i++)
 		json_array_append_new(recs, json_pack("{s:i, s:s}", "index", (int)i,
 		    "outcome", dp_record_outcome(t, p, i, buf, sizeof(buf))));
-	return json_pack("{s:s, s:i, s:s, s:s, s:o, s:i, s:o, s:o, s:o, s:o, s:{s:I, s:I}}",
+	return json_pack("{s:s, s:i, s:s, s:s, s:o, s:i, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I}}",
 	    "address", p->label,
 	    "family", p->family == AF_INET6 ? 6 : 4,
 	    "code", dp_reason_code(p->facts.reason),
 	    "text", dp_reason_text(p->facts.reason),
 	    "detail", json_str_or_null(p->facts.detail),
 	    "exit", dp_reason_exit(p->facts.reason),
+	    "starttls", p->dialect == NULL ? json_null() : json_pack("{s:s, s:o}",
+	    "dialect", p->dialect, "phase", json_str_or_null(p->starttls_phase)),
 	    "match", json_match(&p->facts.match),
 	    "tls", p->facts.version[0] ? json_pack("{s:s, s:s}", "version",
 	    p->facts.version, "cipher", p->facts.cipher) : json_null(),
@@ -227,6 +229,17 @@ json_target(const struct dp_check_target *t)
 	    "dns_ms", (json_int_t)t->dns_ms);
 }
 
+/* A check target as JSON, with what the mail front adds. */
+static json_t *
+json_mx_target(const struct dp_check_target *t)
+{
+	json_t *o = json_target(t);
+
+	json_object_set_new(o, "mx_preference", t->opts.mx_pref >= 0 ?
+	    json_integer(t->opts.mx_pref) : json_null());
+	return o;
+}
+
 static int
 json_check(FILE *fp, const struct dp_config *cfg, const struct dp_check_report *rep)
 {
@@ -244,8 +257,41 @@ json_check(FILE *fp, const struct dp_config *cfg, const struct dp_check_report *
 	    "targets", targets));
 }
 
+static int
+json_smtp(FILE *fp, const struct dp_config *cfg, const struct dp_smtp_report *rep)
+{
+	json_t *targets = json_array(), *hosts = json_array();
+	char summary[768];
+	size_t i;
+
+	for (i = 0; i < rep->check.ntargets; i++)
+		json_array_append_new(targets, json_mx_target(&rep->check.targets[i]));
+	for (i = 0; i < rep->nhosts; i++)
+		json_array_append_new(hosts, json_pack("{s:s, s:i}", "host",
+		    rep->hosts[i].host, "preference", rep->hosts[i].preference));
+	dp_smtp_summary(rep, summary, sizeof(summary));
+	return json_emit(fp, json_pack("{s:i, s:s, s:i, s:s, s:s, s:s, s:{s:s, s:s, s:o, s:o, s:o}, s:b, s:b, s:I, s:o}",
+	    "version", DP_JSON_VERSION,
+	    "command", "smtp",
+	    "exit", rep->exit_code,
+	    "backend", rep->check.backend ? rep->check.backend : "",
+	    "domain", rep->domain,
+	    "summary", summary,
+	    "mx",
+	    "code", dp_reason_code(rep->mx_reason),
+	    "text", dp_reason_text(rep->mx_reason),
+	    "detail", json_str_or_null(rep->mx_detail),
+	    "dns", json_answer(rep->mx),
+	    "hosts", hosts,
+	    "implicit_mx", rep->implicit_mx,
+	    "null_mx", rep->null_mx,
+	    "elapsed_ms", (json_int_t)rep->check.elapsed_ms,
+	    "targets", targets));
+}
+
 const struct dp_renderer dp_renderer_json = {
 	.format = DP_FMT_JSON,
 	.lookup = json_lookup,
 	.check = json_check,
+	.smtp = json_smtp,
 };

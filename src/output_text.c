@@ -126,6 +126,9 @@ text_probe_detail(FILE *fp, const struct dp_check_target *t, const struct dp_pro
 	char buf[256], acr[96];
 	size_t i;
 
+	if (p->dialect != NULL)
+		fprintf(fp, "    STARTTLS %s: %s\n", p->dialect,
+		    p->starttls_phase ? p->starttls_phase : "not reached");
 	if (p->facts.version[0])
 		fprintf(fp, "    %s, %s\n", p->facts.version, p->facts.cipher);
 	fprintf(fp, "    timings: connect %llu ms, handshake %llu ms\n",
@@ -195,8 +198,27 @@ text_check(FILE *fp, const struct dp_config *cfg, const struct dp_check_report *
 	return ferror(fp) ? -1 : 0;
 }
 
+static int
+text_smtp(FILE *fp, const struct dp_config *cfg, const struct dp_smtp_report *rep)
+{
+	char summary[768];
+	size_t i;
+
+	dp_smtp_summary(rep, summary, sizeof(summary));
+	fprintf(fp, "%.*s: %s: %s\n", (int)strlen(rep->domain) - 1, rep->domain,
+	    dp_exit_word(rep->exit_code), summary);
+	for (i = 0; i < rep->nhosts; i++)
+		fprintf(fp, "  MX %d %s\n", rep->hosts[i].preference, rep->hosts[i].host);
+	if (cfg->verbose && rep->mx != NULL)
+		text_answer(fp, rep->mx);
+	for (i = 0; i < rep->check.ntargets; i++)
+		text_target(fp, cfg, &rep->check.targets[i]);
+	return ferror(fp) ? -1 : 0;
+}
+
 const struct dp_renderer dp_renderer_text = {
 	.format = DP_FMT_TEXT,
 	.lookup = text_lookup,
 	.check = text_check,
+	.smtp = text_smtp,
 };

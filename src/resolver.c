@@ -492,6 +492,39 @@ negative_ttl(struct dp_answer *ans, const struct dp_msg *msg)
 	}
 }
 
+/*
+ * Copies rr's rdata.  MX rdata may hold a compressed name (RFC 3597
+ * section 4), meaningless outside the message, so it is stored
+ * uncompressed; malformed MX rdata is dropped (-2).  Returns 0, -1 (memory).
+ */
+static int
+copy_rdata(struct dp_record *out, const struct dp_msg *msg, const struct dp_rr *rr)
+{
+	uint8_t name[DP_NAME_WIRE_MAX];
+	size_t off = rr->rdoff + 2, nlen;
+
+	if (rr->type != DP_TYPE_MX) {
+		out->rdlen = rr->rdlen;
+		if ((out->rdata = malloc(rr->rdlen + 1)) == NULL)
+			return -1;
+		memcpy(out->rdata, dp_rr_rdata(msg, rr), rr->rdlen);
+		return 0;
+	}
+	if (rr->rdlen < 3 || dp_msg_read_name(msg->wire, msg->len, &off, name) == -1 ||
+	    off != rr->rdoff + rr->rdlen) {
+		out->rdlen = 0;		/* malformed: kept empty, ignored by readers */
+		out->rdata = malloc(1);
+		return out->rdata == NULL ? -1 : 0;
+	}
+	nlen = dp_name_wire_len(name);
+	if ((out->rdata = malloc(2 + nlen)) == NULL)
+		return -1;
+	memcpy(out->rdata, dp_rr_rdata(msg, rr), 2);
+	memcpy(out->rdata + 2, name, nlen);
+	out->rdlen = 2 + nlen;
+	return 0;
+}
+
 static int
 collect_rrset(struct dp_answer *ans, const struct dp_msg *msg,
     const uint8_t *owner, time_t now)
@@ -521,10 +554,8 @@ collect_rrset(struct dp_answer *ans, const struct dp_msg *msg,
 			return -1;
 		ans->rrs[ans->nrrs].type = rr->type;
 		ans->rrs[ans->nrrs].ttl = rr->ttl;
-		ans->rrs[ans->nrrs].rdlen = rr->rdlen;
-		if ((ans->rrs[ans->nrrs].rdata = malloc(rr->rdlen + 1)) == NULL)
+		if (copy_rdata(&ans->rrs[ans->nrrs], msg, rr) == -1)
 			return -1;
-		memcpy(ans->rrs[ans->nrrs].rdata, rd, rr->rdlen);
 		if (!ans->has_ttl || rr->ttl < ans->ttl)
 			ans->ttl = rr->ttl;
 		ans->has_ttl = true;

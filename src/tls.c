@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@ dp_probe_phase_name(enum dp_probe_phase phase)
 {
 	switch (phase) {
 	case DP_PHASE_CONNECT:		return "connect";
+	case DP_PHASE_STARTTLS:		return "STARTTLS";
 	case DP_PHASE_READY:		return "waiting for TLSA records";
 	case DP_PHASE_HANDSHAKE:	return "TLS handshake";
 	case DP_PHASE_DONE:		break;
@@ -69,6 +71,8 @@ dp_probe_close(struct dp_probe *p)
 		close(p->fd);
 		p->fd = -1;
 	}
+	free(p->starttls);
+	p->starttls = NULL;
 }
 
 void
@@ -146,6 +150,76 @@ dp_probe_handshake(struct dp_probe *p, SSL *ssl)
 	handshake_step(p->fd, 0, p);
 }
 
+static void	starttls_io(evutil_socket_t fd, short what, void *arg);
+
+static void
+starttls_failed(struct dp_probe *p, const char *phase, const char *detail)
+{
+	char buf[sizeof(p->facts.detail)];
+
+	p->starttls_phase = phase;
+	snprintf(buf, sizeof(buf), "%s %s: %.200s", p->starttls->dialect->name, phase, detail);
+	dp_probe_finish(p, DP_R_STARTTLS_FAILED, buf);
+}
+
+/* Acts on what the dialect said: wait for more, fail, or hand over to TLS. */
+static void
+starttls_advance(struct dp_probe *p, enum dp_step step)
+{
+	struct dp_starttls *st = p->starttls;
+	enum dp_io_status ws;
+
+	if (step == DP_STEP_FAIL) {
+		starttls_failed(p, st->phase, st->detail);
+		return;
+	}
+	if ((ws = dp_io_flush(p->fd, &st->out)) == DP_IO_ERROR) {
+		starttls_failed(p, st->phase, strerror(errno));
+		return;
+	}
+	if (step == DP_STEP_TLS && st->out.len == 0) {
+		p->starttls_phase = "done";
+		if (p->ev != NULL) {
+			event_free(p->ev);
+			p->ev = NULL;
+		}
+		p->phase = DP_PHASE_READY;
+		p->cb(p, p->arg);
+		return;
+	}
+	if (probe_watch(p, st->out.len > 0 ? EV_WRITE : EV_READ, starttls_io) == -1)
+		dp_probe_finish(p, DP_R_INTERNAL, "cannot watch the socket");
+}
+
+static void
+starttls_io(evutil_socket_t fd, short what, void *arg)
+{
+	struct dp_probe *p = arg;
+	struct dp_starttls *st = p->starttls;
+
+	if (st->out.len > 0) {
+		starttls_advance(p, DP_STEP_MORE);
+		return;
+	}
+	switch (dp_io_fill(p->fd, &st->in)) {
+	case DP_IO_OK:
+		starttls_advance(p, st->dialect->input(st));
+		return;
+	case DP_IO_AGAIN:
+		starttls_advance(p, DP_STEP_MORE);
+		return;
+	case DP_IO_EOF:
+		starttls_failed(p, st->phase, "the server closed the connection");
+		return;
+	case DP_IO_FULL:
+		starttls_failed(p, st->phase, "the server sent too much without an answer");
+		return;
+	default:
+		starttls_failed(p, st->phase, strerror(errno));
+		return;
+	}
+}
+
 static void
 connect_done(evutil_socket_t fd, short what, void *arg)
 {
@@ -164,15 +238,34 @@ connect_done(evutil_socket_t fd, short what, void *arg)
 	event_free(p->ev);
 	p->ev = NULL;
 	p->connect_ms = dp_now_ms() - p->started_ms;
+	if (p->starttls != NULL) {
+		p->phase = DP_PHASE_STARTTLS;
+		starttls_advance(p, p->starttls->dialect->start(p->starttls));
+		return;
+	}
 	p->phase = DP_PHASE_READY;
 	p->cb(p, p->arg);
 }
 
 int
 dp_probe_start(struct dp_probe *p, struct event_base *base,
-    const struct sockaddr *sa, socklen_t salen, dp_probe_cb *cb, void *arg)
+    const struct sockaddr *sa, socklen_t salen,
+    const struct dp_dialect *dialect, const char *host, const char *helo,
+    dp_probe_cb *cb, void *arg)
 {
 	memset(p, 0, sizeof(*p));
+	if (dialect != NULL) {
+		if ((p->starttls = calloc(1, sizeof(*p->starttls))) == NULL) {
+			p->facts.reason = DP_R_INTERNAL;
+			p->phase = DP_PHASE_DONE;
+			return -1;
+		}
+		p->starttls->dialect = dialect;
+		p->dialect = dialect->name;
+		p->starttls->host = host;
+		p->starttls->helo = helo;
+		p->starttls->phase = "banner";
+	}
 	p->base = base;
 	p->fd = -1;
 	p->cb = cb;

@@ -12,12 +12,14 @@
 #include <openssl/ssl.h>
 
 #include "dane.h"
+#include "starttls.h"
 
 struct event_base;
 struct event;
 
 enum dp_probe_phase {
 	DP_PHASE_CONNECT = 0,
+	DP_PHASE_STARTTLS,	/* the plaintext prelude of a STARTTLS dialect */
 	DP_PHASE_READY,		/* connected, waiting for the go-ahead */
 	DP_PHASE_HANDSHAKE,
 	DP_PHASE_DONE,
@@ -43,11 +45,20 @@ struct dp_probe {
 	uint64_t		 handshake_ms;
 	dp_probe_cb		*cb;
 	void			*arg;
+	struct dp_starttls	*starttls;	/* NULL: TLS from the first octet */
+	const char		*dialect;	/* its name, kept after close; NULL: none */
+	const char		*starttls_phase; /* where the prelude failed, "done", or NULL */
 };
 
-/* Sets up p for the address and starts connecting.  Returns 0, or -1 (p is DONE with the reason). */
+/*
+ * Sets up p for the address and starts connecting; with a dialect, its
+ * prelude runs once connected (host and helo as the dialect needs them).
+ * Returns 0, or -1 (p is DONE with the reason).
+ */
 int	dp_probe_start(struct dp_probe *p, struct event_base *base,
-	    const struct sockaddr *sa, socklen_t salen, dp_probe_cb *cb, void *arg);
+	    const struct sockaddr *sa, socklen_t salen,
+	    const struct dp_dialect *dialect, const char *host, const char *helo,
+	    dp_probe_cb *cb, void *arg);
 /* Starts the handshake of a READY probe; takes ownership of ssl. */
 void	dp_probe_handshake(struct dp_probe *p, SSL *ssl);
 /* Ends a probe that is not DONE with reason (timeout, not checked, ...); calls back. */
