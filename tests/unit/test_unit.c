@@ -14,6 +14,8 @@
 #include "cli_opts.h"
 #include "dnsmsg.h"
 #include "name.h"
+#include "plugin.h"
+#include "plugin_opts.h"
 #include "resolver.h"
 #include "tlsa.h"
 #include "tlsaset.h"
@@ -361,6 +363,92 @@ test_options(void)
 	    cfg.res.backend == DP_BACKEND_UNBOUND, "--backend unbound");
 }
 
+static void
+test_plugin(void)
+{
+	struct dp_plugin_config pc;
+	struct dp_plugin_facts f;
+	struct dp_range r;
+	struct dp_err err;
+	enum dp_state st;
+	char buf[512], why[512];
+	char *argv[] = { "check_dane", "-H", "www.example", "-w", "20", NULL };
+
+	ok(dp_range_parse("30", &r, &err) == 0 && dp_range_alert(&r, 29.9) &&
+	    !dp_range_alert(&r, 30) && strcmp(r.text, "30:") == 0, "plain days: alert below");
+	ok(dp_range_parse("10:20", &r, &err) == 0 && dp_range_alert(&r, 21) &&
+	    dp_range_alert(&r, 9) && !dp_range_alert(&r, 15), "range 10:20");
+	ok(dp_range_parse("~:5", &r, &err) == 0 && dp_range_alert(&r, 6) &&
+	    !dp_range_alert(&r, -100), "range ~:5");
+	ok(dp_range_parse("@1:2", &r, &err) == 0 && dp_range_alert(&r, 1.5) &&
+	    !dp_range_alert(&r, 3), "range @1:2 alerts inside");
+	ok(dp_range_parse("0.5", &r, &err) == 0 && dp_range_alert(&r, 0.4), "fractional days");
+	ok(dp_range_parse("abc", &r, &err) == -1, "bad threshold");
+	ok(dp_range_parse("20:10", &r, &err) == -1, "start above end");
+	ok(dp_range_parse("", &r, &err) == -1, "empty threshold");
+	ok(dp_state_parse("Warning", &st, &err) == 0 && st == DP_STATE_WARNING, "state name");
+	ok(dp_state_parse("2", &st, &err) == 0 && st == DP_STATE_CRITICAL, "state number");
+	ok(dp_state_parse("fine", &st, &err) == -1, "bad state");
+	is_int(dp_state_worst(DP_STATE_UNKNOWN, DP_STATE_WARNING), DP_STATE_WARNING, "WARNING over UNKNOWN");
+	is_int(dp_state_worst(DP_STATE_CRITICAL, DP_STATE_WARNING), DP_STATE_CRITICAL, "CRITICAL over WARNING");
+
+	dp_perf_item(buf, sizeof(buf), "time", 0.0123, "s", "", "", "0", NULL);
+	is_str(buf, "'time'=0.012s;;;0", "perfdata: seconds, trailing fields dropped");
+	dp_perf_item(buf, sizeof(buf), "cert_days", 364, NULL, "30:", "14:", NULL, NULL);
+	is_str(buf, "'cert_days'=364;30:;14:", "perfdata: whole days with thresholds");
+	dp_perf_item(buf, sizeof(buf), "verified", 1, NULL, "", "", "0", "2");
+	is_str(buf, "'verified'=1;;;0;2", "perfdata: count with min and max");
+	dp_perf_item(buf, sizeof(buf), "tlsa_sig_days", 0.75, NULL, "3:", "1:", NULL, NULL);
+	is_str(buf, "'tlsa_sig_days'=0.750;3:;1:", "perfdata: fractional days");
+
+	ok(dp_plugin_config_parse(5, argv, &pc, &err) == DP_ACT_RUN &&
+	    strcmp(pc.target, "www.example:443") == 0 && strcmp(pc.cert_warn.text, "20:") == 0 &&
+	    strcmp(pc.cert_crit.text, "14:") == 0, "plugin options: -H, -w, defaults");
+	memset(&f, 0, sizeof(f));
+	f.exit_code = DP_EXIT_OK;
+	f.has_cert = true;
+	f.cert_days = 10;
+	why[0] = '\0';
+	is_int(dp_plugin_state(&pc, &f, why, sizeof(why)), DP_STATE_CRITICAL,
+	    "10 days left under -c 14: CRITICAL");
+	is_str(why, "; the certificate expires in 10.0 days", "threshold reason");
+	f.cert_days = 15;
+	why[0] = '\0';
+	is_int(dp_plugin_state(&pc, &f, why, sizeof(why)), DP_STATE_WARNING, "15 days: WARNING");
+	f.cert_days = 100;
+	f.exit_code = DP_EXIT_NOT_IN_FORCE;
+	is_int(dp_plugin_state(&pc, &f, why, sizeof(why)), DP_STATE_CRITICAL,
+	    "not in force: CRITICAL by default");
+	pc.no_dane_state = DP_STATE_OK;
+	is_int(dp_plugin_state(&pc, &f, why, sizeof(why)), DP_STATE_OK, "--no-dane-state ok");
+	f.exit_code = DP_EXIT_UNCHECKED;
+	f.only_timeouts = true;
+	pc.timeout_state = DP_STATE_WARNING;
+	is_int(dp_plugin_state(&pc, &f, why, sizeof(why)), DP_STATE_WARNING, "--timeout-state warning");
+	f.only_timeouts = false;
+	is_int(dp_plugin_state(&pc, &f, why, sizeof(why)), DP_STATE_CRITICAL,
+	    "connection failures: CRITICAL");
+	f.exit_code = DP_EXIT_FAIL;
+	is_int(dp_plugin_state(&pc, &f, why, sizeof(why)), DP_STATE_CRITICAL, "DANE failure: CRITICAL");
+	{
+		char *bad1[] = { "check_dane", NULL };
+		char *bad2[] = { "check_dane", "-H", "x.example", "-p", "70000", NULL };
+		char *bad3[] = { "check_dane", "-H", "x.example", "--mx", "-p", "25", NULL };
+		char *bad4[] = { "check_dane", "-H", "192.0.2.1:443", NULL };
+		char *mx[] = { "check_dane", "-H", "example.org", "--mx", NULL };
+		char *imap[] = { "check_dane", "-H", "mail.example", "-S", "imap", NULL };
+
+		ok(dp_plugin_config_parse(1, bad1, &pc, &err) == -1, "no -H");
+		ok(dp_plugin_config_parse(5, bad2, &pc, &err) == -1, "bad -p");
+		ok(dp_plugin_config_parse(6, bad3, &pc, &err) == -1, "--mx with -p");
+		ok(dp_plugin_config_parse(3, bad4, &pc, &err) == -1, "-H with a port");
+		ok(dp_plugin_config_parse(4, mx, &pc, &err) == DP_ACT_RUN &&
+		    pc.core.cmd == DP_CMD_SMTP && strcmp(pc.target, "example.org") == 0, "--mx");
+		ok(dp_plugin_config_parse(5, imap, &pc, &err) == DP_ACT_RUN &&
+		    strcmp(pc.target, "mail.example:143") == 0, "-S imap takes port 143");
+	}
+}
+
 int
 main(void)
 {
@@ -369,5 +457,6 @@ main(void)
 	test_dnsmsg();
 	test_classify();
 	test_options();
+	test_plugin();
 	return tap_done();
 }

@@ -1,0 +1,366 @@
+/*
+ * plugin.c: the logic of check_dane, apart from its main: Nagios ranges,
+ * the mapping from daneprobe's verdict to a plugin state, and perfdata in
+ * the monitoring-plugins development guidelines' format.
+ *
+ * Policy: DANE failures, DNS failures and connection failures are
+ * CRITICAL; "DANE not in force" and timeouts take configurable states;
+ * thresholds on certificate and signature expiry can only make a state
+ * worse.  UNKNOWN is for bad arguments and internal errors (the main's).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/x509.h>
+
+#include "output.h"
+#include "plugin.h"
+
+static int
+parse_bound(const char *s, size_t n, double *v, bool *inf, bool lower, struct dp_err *err)
+{
+	char buf[32], *end;
+
+	if (n == 0) {
+		*inf = true;	/* "10:" has no upper bound; ":10" means 0:10 */
+		*v = 0;
+		if (lower) {
+			*inf = false;
+			*v = 0;
+		}
+		return 0;
+	}
+	if (n == 1 && *s == '~') {
+		*inf = true;
+		return 0;
+	}
+	if (n >= sizeof(buf))
+		return dp_err_set(err, "threshold too long");
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	errno = 0;
+	*v = strtod(buf, &end);
+	if (errno != 0 || end == buf || *end != '\0' || !isfinite(*v))
+		return dp_err_set(err, "invalid threshold '%s'", buf);
+	*inf = false;
+	return 0;
+}
+
+int
+dp_range_parse(const char *s, struct dp_range *r, struct dp_err *err)
+{
+	const char *p = s, *colon;
+
+	memset(r, 0, sizeof(*r));
+	if (*p == '@') {
+		r->inside = true;
+		p++;
+	}
+	if ((colon = strchr(p, ':')) == NULL) {
+		/* A plain number of days: alert below it, the range "N:". */
+		if (parse_bound(p, strlen(p), &r->lo, &r->lo_inf, true, err) == -1 ||
+		    *p == '\0' || r->inside)
+			return dp_err_set(err, "invalid threshold '%s'", s);
+		r->hi_inf = true;
+		snprintf(r->text, sizeof(r->text), "%s:", p);
+	} else {
+		if (parse_bound(p, (size_t)(colon - p), &r->lo, &r->lo_inf, true, err) == -1 ||
+		    parse_bound(colon + 1, strlen(colon + 1), &r->hi, &r->hi_inf, false, err) == -1)
+			return -1;
+		if (!r->lo_inf && !r->hi_inf && r->lo > r->hi)
+			return dp_err_set(err, "invalid threshold '%s': start above end", s);
+		snprintf(r->text, sizeof(r->text), "%s", s);
+	}
+	r->set = true;
+	return 0;
+}
+
+bool
+dp_range_alert(const struct dp_range *r, double v)
+{
+	bool outside;
+
+	if (!r->set)
+		return false;
+	outside = (!r->lo_inf && v < r->lo) || (!r->hi_inf && v > r->hi);
+	return r->inside ? !outside : outside;
+}
+
+int
+dp_state_parse(const char *s, enum dp_state *st, struct dp_err *err)
+{
+	static const char *names[] = { "ok", "warning", "critical", "unknown" };
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (strcasecmp(s, names[i]) == 0 || (s[0] >= '0' && s[0] <= '3' &&
+		    s[1] == '\0' && s[0] - '0' == i)) {
+			*st = (enum dp_state)i;
+			return 0;
+		}
+	return dp_err_set(err, "invalid state '%s' (ok, warning, critical, unknown)", s);
+}
+
+const char *
+dp_state_name(enum dp_state st)
+{
+	switch (st) {
+	case DP_STATE_OK:	return "OK";
+	case DP_STATE_WARNING:	return "WARNING";
+	case DP_STATE_CRITICAL:	return "CRITICAL";
+	default:		return "UNKNOWN";
+	}
+}
+
+enum dp_state
+dp_state_worst(enum dp_state a, enum dp_state b)
+{
+	static const int rank[] = { 0, 2, 3, 1 };	/* OK, WARNING, CRITICAL, UNKNOWN */
+
+	return rank[a] >= rank[b] ? a : b;
+}
+
+static double
+days_until(time_t t, time_t now)
+{
+	return difftime(t, now) / 86400.0;
+}
+
+static void
+min_days(bool *has, double *days, time_t t, time_t now)
+{
+	double d;
+
+	if (t == 0)
+		return;
+	d = days_until(t, now);
+	if (!*has || d < *days)
+		*days = d;
+	*has = true;
+}
+
+static bool
+is_timeout_reason(enum dp_reason r)
+{
+	return r == DP_R_TIMEOUT || r == DP_R_TLSA_TIMEOUT;
+}
+
+/* Adds one target's facts to f. */
+static void
+facts_add_target(const struct dp_check_target *t, struct dp_plugin_facts *f, time_t now)
+{
+	const struct dp_tlsaset *set = t->used_expanded ? &t->tlsa_exp : &t->tlsa;
+	size_t i;
+
+	if (t->dns_ms / 1000.0 > f->dns_s)
+		f->dns_s = t->dns_ms / 1000.0;
+	if (set->ans != NULL)
+		min_days(&f->has_tlsa_sig, &f->tlsa_sig_days, set->ans->sig_expires, now);
+	for (i = 0; i < 2; i++)
+		if (t->addr_ans[i] != NULL)
+			min_days(&f->has_addr_sig, &f->addr_sig_days,
+			    t->addr_ans[i]->sig_expires, now);
+	if (t->exit_code != DP_EXIT_OK && dp_reason_exit(set->reason) != DP_EXIT_OK &&
+	    !is_timeout_reason(set->reason))
+		f->only_timeouts = false;
+	if (t->addr_reason != DP_R_VERIFIED && strstr(t->addr_detail, "timed out") == NULL)
+		f->only_timeouts = false;
+	for (i = 0; i < t->nprobes; i++) {
+		const struct dp_probe *p = &t->probes[i];
+
+		f->total++;
+		if (p->facts.reason == DP_R_VERIFIED)
+			f->verified++;
+		else if (p->facts.reason != DP_R_NOT_CHECKED) {
+			if (!is_timeout_reason(p->facts.reason))
+				f->only_timeouts = false;
+			if (f->first_failure[0] == '\0')
+				snprintf(f->first_failure, sizeof(f->first_failure), "%s: %s%s%.200s",
+				    p->label, dp_reason_text(p->facts.reason),
+				    p->facts.detail[0] ? ": " : "", p->facts.detail);
+		}
+		if (p->connect_ms / 1000.0 > f->connect_s)
+			f->connect_s = p->connect_ms / 1000.0;
+		if (p->handshake_ms / 1000.0 > f->handshake_s)
+			f->handshake_s = p->handshake_ms / 1000.0;
+		if (p->facts.chain != NULL && sk_X509_num(p->facts.chain) > 0) {
+			const ASN1_TIME *na = X509_get0_notAfter(sk_X509_value(p->facts.chain, 0));
+			struct tm tm;
+
+			if (ASN1_TIME_to_tm(na, &tm) == 1)
+				min_days(&f->has_cert, &f->cert_days, timegm(&tm), now);
+		}
+	}
+}
+
+void
+dp_plugin_facts_check(const struct dp_check_report *rep, struct dp_plugin_facts *f)
+{
+	time_t now = time(NULL);
+	size_t i;
+
+	memset(f, 0, sizeof(*f));
+	f->only_timeouts = true;
+	f->exit_code = rep->exit_code;
+	f->time_s = rep->elapsed_ms / 1000.0;
+	for (i = 0; i < rep->ntargets; i++)
+		facts_add_target(&rep->targets[i], f, now);
+	if (rep->ntargets > 0) {
+		char s[480];
+
+		dp_target_summary(&rep->targets[0], s, sizeof(s));
+		snprintf(f->summary, sizeof(f->summary), "%.200s: %.300s",
+		    rep->targets[0].tg.display, s);
+	}
+}
+
+void
+dp_plugin_facts_smtp(const struct dp_smtp_report *rep, struct dp_plugin_facts *f)
+{
+	char s[480];
+
+	dp_plugin_facts_check(&rep->check, f);
+	f->exit_code = rep->exit_code;
+	if (rep->mx != NULL)
+		min_days(&f->has_mx_sig, &f->mx_sig_days, rep->mx->sig_expires, time(NULL));
+	if (rep->mx_reason != DP_R_MX_SECURE && !(rep->mx_reason == DP_R_MX_LOOKUP_FAILED &&
+	    strstr(rep->mx_detail, "timed out") != NULL))
+		f->only_timeouts = false;
+	dp_smtp_summary(rep, s, sizeof(s));
+	snprintf(f->summary, sizeof(f->summary), "%.*s: %.300s",
+	    (int)strlen(rep->domain) - 1 > 200 ? 200 : (int)strlen(rep->domain) - 1, rep->domain, s);
+}
+
+static enum dp_state
+threshold_state(const struct dp_range *warn, const struct dp_range *crit, bool has,
+    double days, const char *what, char *why, size_t len)
+{
+	enum dp_state st = DP_STATE_OK;
+
+	if (!has)
+		return st;
+	if (dp_range_alert(crit, days))
+		st = DP_STATE_CRITICAL;
+	else if (dp_range_alert(warn, days))
+		st = DP_STATE_WARNING;
+	if (st != DP_STATE_OK) {
+		size_t used = strlen(why);
+
+		if (days < 0)
+			snprintf(why + used, len - used, "; %s %.1f days ago", what, -days);
+		else
+			snprintf(why + used, len - used, "; %s in %.1f days", what, days);
+	}
+	return st;
+}
+
+enum dp_state
+dp_plugin_state(const struct dp_plugin_config *pc, const struct dp_plugin_facts *f,
+    char *why, size_t len)
+{
+	enum dp_state st;
+	bool has_sig = f->has_tlsa_sig || f->has_addr_sig || f->has_mx_sig;
+	double sig = 1e9;
+
+	switch (f->exit_code) {
+	case DP_EXIT_OK:
+		st = DP_STATE_OK;
+		break;
+	case DP_EXIT_NOT_IN_FORCE:
+		st = pc->no_dane_state;
+		break;
+	case DP_EXIT_FAIL:
+	case DP_EXIT_UNCHECKED:
+		st = f->only_timeouts ? pc->timeout_state : DP_STATE_CRITICAL;
+		break;
+	default:
+		st = DP_STATE_UNKNOWN;
+		break;
+	}
+	if (f->has_tlsa_sig && f->tlsa_sig_days < sig)
+		sig = f->tlsa_sig_days;
+	if (f->has_addr_sig && f->addr_sig_days < sig)
+		sig = f->addr_sig_days;
+	if (f->has_mx_sig && f->mx_sig_days < sig)
+		sig = f->mx_sig_days;
+	st = dp_state_worst(st, threshold_state(&pc->cert_warn, &pc->cert_crit, f->has_cert,
+	    f->cert_days, "the certificate expires", why, len));
+	st = dp_state_worst(st, threshold_state(&pc->sig_warn, &pc->sig_crit, has_sig, sig,
+	    "the DNSSEC signatures expire", why, len));
+	return st;
+}
+
+void
+dp_perf_item(char *buf, size_t len, const char *label, double value, const char *uom,
+    const char *warn, const char *crit, const char *min, const char *max)
+{
+	const char *f[4] = { warn, crit, min, max };
+	int last = -1, i;
+	size_t o;
+
+	for (i = 0; i < 4; i++)
+		if (f[i] != NULL && *f[i] != '\0')
+			last = i;
+	/* Seconds to the millisecond; whole days and counts without decimals. */
+	if ((uom != NULL && strcmp(uom, "s") == 0) || value != floor(value))
+		o = (size_t)snprintf(buf, len, "'%s'=%.3f%s", label, value, uom ? uom : "");
+	else
+		o = (size_t)snprintf(buf, len, "'%s'=%.0f%s", label, value, uom ? uom : "");
+	for (i = 0; i <= last && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, ";%s", f[i] ? f[i] : "");
+}
+
+static void
+perf_append(char *buf, size_t len, const char *item)
+{
+	size_t used = strlen(buf);
+
+	snprintf(buf + used, len - used, "%s%s", used ? " " : "", item);
+}
+
+void
+dp_perfdata(const struct dp_plugin_config *pc, const struct dp_plugin_facts *f,
+    char *buf, size_t len)
+{
+	char item[160], total[32];
+
+	buf[0] = '\0';
+	dp_perf_item(item, sizeof(item), "time", f->time_s, "s", "", "", "0", NULL);
+	perf_append(buf, len, item);
+	dp_perf_item(item, sizeof(item), "dns", f->dns_s, "s", "", "", "0", NULL);
+	perf_append(buf, len, item);
+	dp_perf_item(item, sizeof(item), "connect", f->connect_s, "s", "", "", "0", NULL);
+	perf_append(buf, len, item);
+	dp_perf_item(item, sizeof(item), "handshake", f->handshake_s, "s", "", "", "0", NULL);
+	perf_append(buf, len, item);
+	if (f->has_cert) {
+		dp_perf_item(item, sizeof(item), "cert_days", floor(f->cert_days), NULL,
+		    pc->cert_warn.text, pc->cert_crit.text, NULL, NULL);
+		perf_append(buf, len, item);
+	}
+	if (f->has_tlsa_sig) {
+		dp_perf_item(item, sizeof(item), "tlsa_sig_days", f->tlsa_sig_days, NULL,
+		    pc->sig_warn.text, pc->sig_crit.text, NULL, NULL);
+		perf_append(buf, len, item);
+	}
+	if (f->has_addr_sig) {
+		dp_perf_item(item, sizeof(item), "addr_sig_days", f->addr_sig_days, NULL,
+		    pc->sig_warn.text, pc->sig_crit.text, NULL, NULL);
+		perf_append(buf, len, item);
+	}
+	if (f->has_mx_sig) {
+		dp_perf_item(item, sizeof(item), "mx_sig_days", f->mx_sig_days, NULL,
+		    pc->sig_warn.text, pc->sig_crit.text, NULL, NULL);
+		perf_append(buf, len, item);
+	}
+	snprintf(total, sizeof(total), "%zu", f->total);
+	dp_perf_item(item, sizeof(item), "verified", (double)f->verified, NULL, "", "", "0", total);
+	perf_append(buf, len, item);
+}

@@ -1,0 +1,234 @@
+/*
+ * plugin_opts.c: check_dane's command line, in the monitoring-plugins
+ * conventions (-H -p -t -w -c -v -V -h), into a struct dp_plugin_config
+ * whose core is the same struct dp_config daneprobe uses.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plugin_opts.h"
+
+enum {
+	OPT_MX = 256,
+	OPT_SIG_WARN,
+	OPT_SIG_CRIT,
+	OPT_RESOLVER,
+	OPT_TRUST_ANCHOR,
+	OPT_CAFILE,
+	OPT_BACKEND,
+	OPT_NO_DANE_STATE,
+	OPT_TIMEOUT_STATE,
+};
+
+static const struct option plugin_options[] = {
+	{ "hostname",		required_argument,	NULL, 'H' },
+	{ "port",		required_argument,	NULL, 'p' },
+	{ "starttls",		required_argument,	NULL, 'S' },
+	{ "mx",			no_argument,		NULL, OPT_MX },
+	{ "timeout",		required_argument,	NULL, 't' },
+	{ "warning",		required_argument,	NULL, 'w' },
+	{ "critical",		required_argument,	NULL, 'c' },
+	{ "sig-warning",	required_argument,	NULL, OPT_SIG_WARN },
+	{ "sig-critical",	required_argument,	NULL, OPT_SIG_CRIT },
+	{ "resolver",		required_argument,	NULL, OPT_RESOLVER },
+	{ "trust-anchor",	required_argument,	NULL, OPT_TRUST_ANCHOR },
+	{ "CAfile",		required_argument,	NULL, OPT_CAFILE },
+	{ "backend",		required_argument,	NULL, OPT_BACKEND },
+	{ "no-dane-state",	required_argument,	NULL, OPT_NO_DANE_STATE },
+	{ "timeout-state",	required_argument,	NULL, OPT_TIMEOUT_STATE },
+	{ "verbose",		no_argument,		NULL, 'v' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+void
+dp_plugin_usage(FILE *fp)
+{
+	fprintf(fp,
+	    "Usage: check_dane -H host [-p port] [-S proto] [--mx] [-4|-6] [-t seconds]\n"
+	    "       [-w days] [-c days] [--sig-warning days] [--sig-critical days]\n"
+	    "       [--resolver addr[@port]] [--trust-anchor file] [--CAfile file]\n"
+	    "       [--backend getdns|unbound] [--no-dane-state state] [--timeout-state state]\n"
+	    "       [-v] [-V] [-h]\n\n"
+	    "Checks that every address of host serves a certificate that matches its\n"
+	    "DNSSEC-signed TLSA records (DANE, RFC 6698/7671/7672).\n\n"
+	    " -H, --hostname HOST     host name (with --mx: mail domain)\n"
+	    " -p, --port PORT         port (default 443, or the STARTTLS protocol's)\n"
+	    " -S, --starttls PROTO    %s\n"
+	    "     --mx                check the MX hosts of HOST on port 25 (RFC 7672)\n"
+	    " -4, -6                  only IPv4 / IPv6 addresses\n"
+	    " -t, --timeout SECONDS   bound the whole check (default %u)\n"
+	    " -w, --warning DAYS      certificate expiry warning (default %s)\n"
+	    " -c, --critical DAYS     certificate expiry critical (default %s)\n"
+	    "     --sig-warning DAYS  RRSIG expiry warning (default %s)\n"
+	    "     --sig-critical DAYS RRSIG expiry critical (default %s)\n"
+	    "     --resolver ADDR[@PORT]  resolver to forward to (repeatable)\n"
+	    "     --trust-anchor FILE DNSSEC trust anchor (default %s)\n"
+	    "     --CAfile FILE       trust store for PKIX-TA/PKIX-EE records\n"
+	    "     --backend NAME      getdns or unbound\n"
+	    "     --no-dane-state S   state when DANE is not in force (default critical)\n"
+	    "     --timeout-state S   state on a timeout (default critical)\n"
+	    " -v, --verbose           one line per address\n"
+	    " -V, --version           version\n"
+	    " -h, --help              this help\n",
+	    dp_dialect_names(), DP_DEFAULT_TIMEOUT_MS / 1000, DP_PLUGIN_CERT_WARN,
+	    DP_PLUGIN_CERT_CRIT, DP_PLUGIN_SIG_WARN, DP_PLUGIN_SIG_CRIT,
+	    DP_DEFAULT_TRUST_ANCHOR);
+}
+
+static int
+parse_timeout(const char *s, unsigned *ms, struct dp_err *err)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end != '\0' || !(v > 0) || v > 3600)
+		return dp_err_set(err, "invalid timeout '%s'", s);
+	*ms = (unsigned)(v * 1000 + 0.5);
+	return 0;
+}
+
+static int
+plugin_option(int ch, const char *arg, struct dp_plugin_config *pc, const char **host,
+    const char **port, struct dp_err *err)
+{
+	struct dp_config *cfg = &pc->core;
+
+	switch (ch) {
+	case 'H':
+		*host = arg;
+		return 0;
+	case 'p':
+		*port = arg;
+		return 0;
+	case 'S':
+		if ((cfg->dialect = dp_dialect_find(arg)) == NULL)
+			return dp_err_set(err, "unknown STARTTLS protocol '%s' (%s)", arg,
+			    dp_dialect_names());
+		return 0;
+	case OPT_MX:
+		pc->mx = true;
+		return 0;
+	case '4':
+		cfg->only_v4 = true;
+		return 0;
+	case '6':
+		cfg->only_v6 = true;
+		return 0;
+	case 't':
+		return parse_timeout(arg, &cfg->timeout_ms, err);
+	case 'w':
+		return dp_range_parse(arg, &pc->cert_warn, err);
+	case 'c':
+		return dp_range_parse(arg, &pc->cert_crit, err);
+	case OPT_SIG_WARN:
+		return dp_range_parse(arg, &pc->sig_warn, err);
+	case OPT_SIG_CRIT:
+		return dp_range_parse(arg, &pc->sig_crit, err);
+	case OPT_RESOLVER:
+		if (cfg->res.nservers >= DP_MAX_RESOLVERS)
+			return dp_err_set(err, "at most %d --resolver options", DP_MAX_RESOLVERS);
+		cfg->res.servers[cfg->res.nservers++] = arg;
+		return 0;
+	case OPT_TRUST_ANCHOR:
+		cfg->res.trust_anchor = arg;
+		return 0;
+	case OPT_CAFILE:
+		cfg->cafile = arg;
+		return 0;
+	case OPT_BACKEND:
+		return dp_resolver_backend_parse(arg, &cfg->res.backend, err);
+	case OPT_NO_DANE_STATE:
+		return dp_state_parse(arg, &pc->no_dane_state, err);
+	case OPT_TIMEOUT_STATE:
+		return dp_state_parse(arg, &pc->timeout_state, err);
+	case 'v':
+		cfg->verbose++;
+		return 0;
+	default:
+		return dp_err_set(err, "unknown option (see check_dane -h)");
+	}
+}
+
+/* -H and -p into the one target "host:port" that the check core reads. */
+static int
+plugin_target(struct dp_plugin_config *pc, const char *host, const char *port,
+    struct dp_err *err)
+{
+	struct dp_config *cfg = &pc->core;
+	unsigned p = pc->mx ? 25 : cfg->dialect ? cfg->dialect->port : 443;
+
+	if (host == NULL)
+		return dp_err_set(err, "-H host is required");
+	if (port != NULL && dp_parse_port(port, &p, err) == -1)
+		return -1;
+	if (pc->mx && (port != NULL || cfg->dialect != NULL))
+		return dp_err_set(err, "--mx checks port 25 with SMTP STARTTLS; no -p or -S with it");
+	if (strchr(host, ':') != NULL || strchr(host, '[') != NULL || strchr(host, '/') != NULL)
+		return dp_err_set(err, "-H takes a host name; DANE needs a name for the TLSA lookup");
+	if (pc->mx)
+		snprintf(pc->target, sizeof(pc->target), "%s", host);
+	else
+		snprintf(pc->target, sizeof(pc->target), "%s:%u", host, p);
+	pc->targetv[0] = pc->target;
+	cfg->args = pc->targetv;
+	cfg->nargs = 1;
+	cfg->cmd = pc->mx ? DP_CMD_SMTP : DP_CMD_CHECK;
+	return 0;
+}
+
+static int
+plugin_defaults(struct dp_plugin_config *pc, struct dp_err *err)
+{
+	if (!pc->cert_warn.set && dp_range_parse(DP_PLUGIN_CERT_WARN, &pc->cert_warn, err) == -1)
+		return -1;
+	if (!pc->cert_crit.set && dp_range_parse(DP_PLUGIN_CERT_CRIT, &pc->cert_crit, err) == -1)
+		return -1;
+	if (!pc->sig_warn.set && dp_range_parse(DP_PLUGIN_SIG_WARN, &pc->sig_warn, err) == -1)
+		return -1;
+	if (!pc->sig_crit.set && dp_range_parse(DP_PLUGIN_SIG_CRIT, &pc->sig_crit, err) == -1)
+		return -1;
+	return 0;
+}
+
+int
+dp_plugin_config_parse(int argc, char **argv, struct dp_plugin_config *pc,
+    struct dp_err *err)
+{
+	const char *host = NULL, *port = NULL;
+	struct dp_config *cfg = &pc->core;
+	int ch;
+
+	memset(pc, 0, sizeof(*pc));
+	snprintf(cfg->helo, sizeof(cfg->helo), "localhost");
+	cfg->timeout_ms = DP_DEFAULT_TIMEOUT_MS;
+	cfg->proto = "tcp";
+	cfg->res.trust_anchor = DP_DEFAULT_TRUST_ANCHOR;
+	pc->no_dane_state = DP_STATE_CRITICAL;
+	pc->timeout_state = DP_STATE_CRITICAL;
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "H:p:S:46t:w:c:vVh", plugin_options, NULL)) != -1) {
+		if (ch == 'h')
+			return DP_ACT_HELP;
+		if (ch == 'V')
+			return DP_ACT_VERSION;
+		if (ch == '?' || ch == ':')
+			return dp_err_set(err, "invalid or incomplete option '%s'", argv[optind - 1]);
+		if (plugin_option(ch, optarg, pc, &host, &port, err) == -1)
+			return -1;
+	}
+	if (optind < argc)
+		return dp_err_set(err, "unexpected argument '%s'", argv[optind]);
+	if (cfg->only_v4 && cfg->only_v6)
+		return dp_err_set(err, "-4 and -6 exclude each other");
+	if (plugin_target(pc, host, port, err) == -1 || plugin_defaults(pc, err) == -1)
+		return -1;
+	cfg->res.timeout_ms = cfg->timeout_ms;
+	return DP_ACT_RUN;
+}
