@@ -182,16 +182,24 @@ target_probe_answer(struct dp_check_target *t, const struct dp_answer *ans)
 	}
 }
 
+/* Files a TLSA answer in set (which takes it) and moves the target on. */
+static void
+target_tlsa_answer(struct dp_check_target *t, struct dp_tlsaset *set, bool *done,
+    struct dp_answer *ans)
+{
+	*done = true;
+	if (dp_tlsaset_from_answer(set, ans, t->opts.smtp) == -1)
+		set->reason = DP_R_INTERNAL;
+	target_progress(t);
+}
+
 static void
 tlsa_exp_answer(struct dp_answer *ans, void *arg)
 {
 	struct dp_check_target *t = arg;
 
 	t->q_tlsa_exp = NULL;
-	t->tlsa_exp_done = true;
-	if (dp_tlsaset_from_answer(&t->tlsa_exp, ans, t->opts.smtp) == -1)
-		t->tlsa_exp.reason = DP_R_INTERNAL;
-	target_progress(t);
+	target_tlsa_answer(t, &t->tlsa_exp, &t->tlsa_exp_done, ans);
 }
 
 /* RFC 7671 section 7: with a secure CNAME chain, also ask at the expanded name. */
@@ -243,10 +251,7 @@ tlsa_answer(struct dp_answer *ans, void *arg)
 	struct dp_check_target *t = arg;
 
 	t->q_tlsa = NULL;
-	t->tlsa_done = true;
-	if (dp_tlsaset_from_answer(&t->tlsa, ans, t->opts.smtp) == -1)
-		t->tlsa.reason = DP_R_INTERNAL;
-	target_progress(t);
+	target_tlsa_answer(t, &t->tlsa, &t->tlsa_done, ans);
 }
 
 static void

@@ -84,8 +84,8 @@ dp_usage(FILE *fp)
 	    DP_DEFAULT_TIMEOUT_MS / 1000, DP_DEFAULT_TRUST_ANCHOR, dp_dialect_names());
 }
 
-static int
-parse_timeout(const char *s, unsigned *ms, struct dp_err *err)
+int
+dp_parse_timeout(const char *s, unsigned *ms, struct dp_err *err)
 {
 	char *end;
 	double v;
@@ -125,7 +125,7 @@ parse_option(int ch, const char *arg, struct dp_config *cfg, struct dp_err *err)
 		cfg->only_v6 = true;
 		break;
 	case 't':
-		return parse_timeout(arg, &cfg->timeout_ms, err);
+		return dp_parse_timeout(arg, &cfg->timeout_ms, err);
 	case 'v':
 		cfg->verbose++;
 		break;

@@ -53,6 +53,9 @@ struct dp_config {
 	int				 nargs;
 };
 
+/* Parses SECONDS (fractions allowed, more than 0, at most 3600) into ms. */
+int	dp_parse_timeout(const char *s, unsigned *ms, struct dp_err *err);
+
 /* Returns the action, or -1 with err set for a usage error. */
 int	dp_config_parse(int argc, char **argv, struct dp_config *cfg,
 	    struct dp_err *err);

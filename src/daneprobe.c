@@ -16,6 +16,25 @@
 #include "smtp.h"
 #include "verdict.h"
 
+/* The end every command shares: the rendering's result, the chains, the status. */
+static int
+finish(const struct dp_config *cfg, int rendered, const struct dp_check_report *chains,
+    int code)
+{
+	struct dp_err err;
+
+	if (rendered == -1) {
+		fprintf(stderr, "daneprobe: cannot write output\n");
+		code = DP_EXIT_INTERNAL;
+	}
+	if (chains != NULL && cfg->save_chain != NULL &&
+	    dp_check_save_chains(chains, cfg->save_chain, &err) == -1) {
+		fprintf(stderr, "daneprobe: %s\n", err.msg);
+		code = DP_EXIT_INTERNAL;
+	}
+	return code;
+}
+
 static int
 run_lookup(const struct dp_config *cfg)
 {
@@ -27,10 +46,7 @@ run_lookup(const struct dp_config *cfg)
 		fprintf(stderr, "daneprobe: %s\n", err.msg);
 		return code;
 	}
-	if (dp_renderer_for(cfg->format)->lookup(stdout, cfg, &rep) == -1) {
-		fprintf(stderr, "daneprobe: cannot write output\n");
-		code = DP_EXIT_INTERNAL;
-	}
+	code = finish(cfg, dp_renderer_for(cfg->format)->lookup(stdout, cfg, &rep), NULL, code);
 	dp_lookup_report_clear(&rep);
 	return code;
 }
@@ -47,15 +63,7 @@ run_check(const struct dp_config *cfg)
 		dp_check_report_clear(&rep);
 		return code;
 	}
-	if (dp_renderer_for(cfg->format)->check(stdout, cfg, &rep) == -1) {
-		fprintf(stderr, "daneprobe: cannot write output\n");
-		code = DP_EXIT_INTERNAL;
-	}
-	if (cfg->save_chain != NULL &&
-	    dp_check_save_chains(&rep, cfg->save_chain, &err) == -1) {
-		fprintf(stderr, "daneprobe: %s\n", err.msg);
-		code = DP_EXIT_INTERNAL;
-	}
+	code = finish(cfg, dp_renderer_for(cfg->format)->check(stdout, cfg, &rep), &rep, code);
 	dp_check_report_clear(&rep);
 	return code;
 }
@@ -72,15 +80,8 @@ run_smtp(const struct dp_config *cfg)
 		dp_smtp_report_clear(&rep);
 		return code;
 	}
-	if (dp_renderer_for(cfg->format)->smtp(stdout, cfg, &rep) == -1) {
-		fprintf(stderr, "daneprobe: cannot write output\n");
-		code = DP_EXIT_INTERNAL;
-	}
-	if (cfg->save_chain != NULL &&
-	    dp_check_save_chains(&rep.check, cfg->save_chain, &err) == -1) {
-		fprintf(stderr, "daneprobe: %s\n", err.msg);
-		code = DP_EXIT_INTERNAL;
-	}
+	code = finish(cfg, dp_renderer_for(cfg->format)->smtp(stdout, cfg, &rep), &rep.check,
+	    code);
 	dp_smtp_report_clear(&rep);
 	return code;
 }

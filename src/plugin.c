@@ -329,7 +329,17 @@ void
 dp_perfdata(const struct dp_plugin_config *pc, const struct dp_plugin_facts *f,
     char *buf, size_t len)
 {
+	const struct {
+		const char	*label;
+		bool		 has;
+		double		 days;
+	} sigs[] = {
+		{ "tlsa_sig_days", f->has_tlsa_sig, f->tlsa_sig_days },
+		{ "addr_sig_days", f->has_addr_sig, f->addr_sig_days },
+		{ "mx_sig_days", f->has_mx_sig, f->mx_sig_days },
+	};
 	char item[160], total[32];
+	size_t i;
 
 	buf[0] = '\0';
 	dp_perf_item(item, sizeof(item), "time", f->time_s, "s", "", "", "0", NULL);
@@ -345,18 +355,10 @@ dp_perfdata(const struct dp_plugin_config *pc, const struct dp_plugin_facts *f,
 		    pc->cert_warn.text, pc->cert_crit.text, NULL, NULL);
 		perf_append(buf, len, item);
 	}
-	if (f->has_tlsa_sig) {
-		dp_perf_item(item, sizeof(item), "tlsa_sig_days", f->tlsa_sig_days, NULL,
-		    pc->sig_warn.text, pc->sig_crit.text, NULL, NULL);
-		perf_append(buf, len, item);
-	}
-	if (f->has_addr_sig) {
-		dp_perf_item(item, sizeof(item), "addr_sig_days", f->addr_sig_days, NULL,
-		    pc->sig_warn.text, pc->sig_crit.text, NULL, NULL);
-		perf_append(buf, len, item);
-	}
-	if (f->has_mx_sig) {
-		dp_perf_item(item, sizeof(item), "mx_sig_days", f->mx_sig_days, NULL,
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		if (!sigs[i].has)
+			continue;
+		dp_perf_item(item, sizeof(item), sigs[i].label, sigs[i].days, NULL,
 		    pc->sig_warn.text, pc->sig_crit.text, NULL, NULL);
 		perf_append(buf, len, item);
 	}

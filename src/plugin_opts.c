@@ -82,18 +82,6 @@ dp_plugin_usage(FILE *fp)
 }
 
 static int
-parse_timeout(const char *s, unsigned *ms, struct dp_err *err)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || *end != '\0' || !(v > 0) || v > 3600)
-		return dp_err_set(err, "invalid timeout '%s'", s);
-	*ms = (unsigned)(v * 1000 + 0.5);
-	return 0;
-}
-
-static int
 plugin_option(int ch, const char *arg, struct dp_plugin_config *pc, const char **host,
     const char **port, struct dp_err *err)
 {
@@ -121,7 +109,7 @@ plugin_option(int ch, const char *arg, struct dp_plugin_config *pc, const char *
 		cfg->only_v6 = true;
 		return 0;
 	case 't':
-		return parse_timeout(arg, &cfg->timeout_ms, err);
+		return dp_parse_timeout(arg, &cfg->timeout_ms, err);
 	case 'w':
 		return dp_range_parse(arg, &pc->cert_warn, err);
 	case 'c':
