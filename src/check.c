@@ -40,6 +40,7 @@ struct dp_check {
 };
 
 static void	target_progress(struct dp_check_target *t);
+static struct dp_resolver *job_resolver(struct dp_check *c, struct dp_err *err);
 
 static const struct dp_tlsaset *
 tlsa_in_force(const struct dp_check_target *t)
@@ -218,7 +219,7 @@ target_maybe_expand(struct dp_check_target *t, const struct dp_answer *ans)
 	    &err) == -1)
 		return;
 	t->q_tlsa_exp = dp_resolver_query(t->job->res, owner, DP_TYPE_TLSA,
-	    tlsa_exp_answer, t, &err);
+	    tlsa_exp_answer, t, &err);	/* the address lookup made the resolver */
 	if (t->q_tlsa_exp == NULL)
 		t->tlsa_exp_done = true;
 }
@@ -345,6 +346,8 @@ target_start(struct dp_check_target *t, struct dp_err *err)
 		target_add_probe(t, (struct sockaddr *)&t->tg.addr, t->tg.addrlen);
 		return 0;
 	}
+	if (job_resolver(t->job, err) == NULL)
+		return -1;
 	if (!t->tlsa_done) {
 		if (dp_name_tlsa_owner(owner, sizeof(owner), t->tg.port, "tcp",
 		    t->tg.host, err) == -1)
@@ -503,11 +506,17 @@ dp_check_open(const struct dp_config *cfg, struct dp_check_report *rep,
 	*out = job;
 	if ((job->base = event_base_new()) == NULL)
 		return dp_err_set(err, "cannot create the event loop");
-	if (dp_resolver_new(job->base, &cfg->res, &job->res, err) == -1) {
+	/*
+	 * The resolver is made when a target first needs DNS: setting one up
+	 * costs more than a handshake, and pinned addresses need none.  Its
+	 * configuration is checked here all the same, so that a bad trust
+	 * anchor is a usage error before anything goes on the wire.
+	 */
+	if (cfg->res.trust_anchor != NULL &&
+	    dp_trust_anchor_check(cfg->res.trust_anchor, err) == -1) {
 		*exit_code = DP_EXIT_USAGE;
 		return -1;
 	}
-	rep->backend = dp_resolver_name(job->res);
 	if ((job->deadline = evtimer_new(job->base, deadline_cb, job)) == NULL)
 		return dp_err_set(err, "out of memory");
 	tv.tv_sec = cfg->timeout_ms / 1000;
@@ -516,10 +525,19 @@ dp_check_open(const struct dp_config *cfg, struct dp_check_report *rep,
 	return 0;
 }
 
-struct dp_resolver *
-dp_check_resolver(struct dp_check *c)
+/* The batch's resolver, made on first use.  NULL with err set when it cannot be. */
+static struct dp_resolver *
+job_resolver(struct dp_check *c, struct dp_err *err)
 {
+	if (c->res == NULL && dp_resolver_new(c->base, &c->cfg->res, &c->res, err) == 0)
+		c->rep->backend = dp_resolver_name(c->res);
 	return c->res;
+}
+
+struct dp_resolver *
+dp_check_resolver(struct dp_check *c, struct dp_err *err)
+{
+	return job_resolver(c, err);
 }
 
 void

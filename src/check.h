@@ -90,7 +90,7 @@ int	dp_check_open(const struct dp_config *cfg, struct dp_check_report *rep,
 struct dp_check_target *dp_check_add(struct dp_check *c, const struct dp_target *tg,
 	    const struct dp_target_opts *opts, struct dp_err *err);
 void	dp_check_hold(struct dp_check *c, int delta);
-struct dp_resolver	*dp_check_resolver(struct dp_check *c);
+struct dp_resolver	*dp_check_resolver(struct dp_check *c, struct dp_err *err);
 int	dp_check_wait(struct dp_check *c, struct dp_err *err);
 void	dp_check_close(struct dp_check *c);
 void	dp_check_report_clear(struct dp_check_report *rep);

@@ -248,7 +248,7 @@ json_check(FILE *fp, const struct dp_config *cfg, const struct dp_check_report *
 
 	for (i = 0; i < rep->ntargets; i++)
 		json_array_append_new(targets, json_target(&rep->targets[i]));
-	return json_emit(fp, json_pack("{s:i, s:s, s:i, s:s, s:I, s:o}",
+	return json_emit(fp, json_pack("{s:i, s:s, s:i, s:s?, s:I, s:o}",
 	    "version", DP_JSON_VERSION,
 	    "command", "check",
 	    "exit", rep->exit_code,
@@ -270,11 +270,11 @@ json_smtp(FILE *fp, const struct dp_config *cfg, const struct dp_smtp_report *re
 		json_array_append_new(hosts, json_pack("{s:s, s:i}", "host",
 		    rep->hosts[i].host, "preference", rep->hosts[i].preference));
 	dp_smtp_summary(rep, summary, sizeof(summary));
-	return json_emit(fp, json_pack("{s:i, s:s, s:i, s:s, s:s, s:s, s:{s:s, s:s, s:o, s:o, s:o}, s:b, s:b, s:I, s:o}",
+	return json_emit(fp, json_pack("{s:i, s:s, s:i, s:s?, s:s, s:s, s:{s:s, s:s, s:o, s:o, s:o}, s:b, s:b, s:I, s:o}",
 	    "version", DP_JSON_VERSION,
 	    "command", "smtp",
 	    "exit", rep->exit_code,
-	    "backend", rep->check.backend ? rep->check.backend : "",
+	    "backend", rep->check.backend,
 	    "domain", rep->domain,
 	    "summary", summary,
 	    "mx",

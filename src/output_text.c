@@ -193,8 +193,8 @@ text_check(FILE *fp, const struct dp_config *cfg, const struct dp_check_report *
 	for (i = 0; i < rep->ntargets; i++)
 		text_target(fp, cfg, &rep->targets[i]);
 	if (cfg->verbose)
-		fprintf(fp, "total %llu ms, backend %s\n",
-		    (unsigned long long)rep->elapsed_ms, rep->backend);
+		fprintf(fp, "total %llu ms, backend %s\n", (unsigned long long)rep->elapsed_ms,
+		    rep->backend ? rep->backend : "none (no DNS needed)");
 	return ferror(fp) ? -1 : 0;
 }
 

@@ -137,6 +137,7 @@ dp_smtp_run(const struct dp_config *cfg, struct dp_smtp_report *rep,
     int *exit_code, struct dp_err *err)
 {
 	struct smtp_job job = { cfg, rep, NULL, NULL };
+	struct dp_resolver *res;
 	int rc = -1;
 
 	memset(rep, 0, sizeof(*rep));
@@ -149,8 +150,12 @@ dp_smtp_run(const struct dp_config *cfg, struct dp_smtp_report *rep,
 		goto out;
 	*exit_code = DP_EXIT_INTERNAL;
 	dp_check_hold(job.check, 1);
-	if ((job.q_mx = dp_resolver_query(dp_check_resolver(job.check), rep->domain,
-	    DP_TYPE_MX, mx_answer, &job, err)) == NULL)
+	if ((res = dp_check_resolver(job.check, err)) == NULL) {
+		*exit_code = DP_EXIT_USAGE;
+		goto out;
+	}
+	if ((job.q_mx = dp_resolver_query(res, rep->domain, DP_TYPE_MX, mx_answer, &job,
+	    err)) == NULL)
 		goto out;
 	if (dp_check_wait(job.check, err) == -1)
 		goto out;
