@@ -186,10 +186,16 @@ facts_add_target(const struct dp_check_target *t, struct dp_plugin_facts *f, tim
 				    p->label, dp_reason_text(p->facts.reason),
 				    p->facts.detail[0] ? ": " : "", p->facts.detail);
 		}
-		if (p->connect_ms / 1000.0 > f->connect_s)
-			f->connect_s = p->connect_ms / 1000.0;
-		if (p->handshake_ms / 1000.0 > f->handshake_s)
-			f->handshake_s = p->handshake_ms / 1000.0;
+		if (p->connect_ms > 0 || p->phase > DP_PHASE_CONNECT) {
+			f->has_connect = true;
+			if (p->connect_ms / 1000.0 > f->connect_s)
+				f->connect_s = p->connect_ms / 1000.0;
+		}
+		if (p->facts.version[0] != '\0') {
+			f->has_handshake = true;
+			if (p->handshake_ms / 1000.0 > f->handshake_s)
+				f->handshake_s = p->handshake_ms / 1000.0;
+		}
 		if (p->facts.chain != NULL && sk_X509_num(p->facts.chain) > 0) {
 			const ASN1_TIME *na = X509_get0_notAfter(sk_X509_value(p->facts.chain, 0));
 			struct tm tm;
@@ -198,6 +204,18 @@ facts_add_target(const struct dp_check_target *t, struct dp_plugin_facts *f, tim
 				min_days(&f->has_cert, &f->cert_days, timegm(&tm), now);
 		}
 	}
+}
+
+/* Where no address said why, the first failing target's own summary does. */
+static void
+facts_target_failure(const struct dp_check_target *t, struct dp_plugin_facts *f)
+{
+	char s[300];
+
+	if (f->first_failure[0] != '\0' || t->exit_code == DP_EXIT_OK)
+		return;
+	dp_target_summary(t, s, sizeof(s));
+	snprintf(f->first_failure, sizeof(f->first_failure), "%.100s: %.200s", t->tg.display, s);
 }
 
 void
@@ -212,6 +230,8 @@ dp_plugin_facts_check(const struct dp_check_report *rep, struct dp_plugin_facts 
 	f->time_s = rep->elapsed_ms / 1000.0;
 	for (i = 0; i < rep->ntargets; i++)
 		facts_add_target(&rep->targets[i], f, now);
+	for (i = 0; i < rep->ntargets; i++)
+		facts_target_failure(&rep->targets[i], f);
 	if (rep->ntargets > 0) {
 		char s[480];
 
@@ -253,10 +273,13 @@ threshold_state(const struct dp_range *warn, const struct dp_range *crit, bool h
 	if (st != DP_STATE_OK) {
 		size_t used = strlen(why);
 
+		/* Whole days as in the perfdata; tenths only where less than two remain. */
 		if (days < 0)
-			snprintf(why + used, len - used, "; %s %.1f days ago", what, -days);
-		else
+			snprintf(why + used, len - used, "; %s %.0f days ago", what, floor(-days));
+		else if (days < 2)
 			snprintf(why + used, len - used, "; %s in %.1f days", what, days);
+		else
+			snprintf(why + used, len - used, "; %s in %.0f days", what, floor(days));
 	}
 	return st;
 }
@@ -346,10 +369,14 @@ dp_perfdata(const struct dp_plugin_config *pc, const struct dp_plugin_facts *f,
 	perf_append(buf, len, item);
 	dp_perf_item(item, sizeof(item), "dns", f->dns_s, "s", "", "", "0", NULL);
 	perf_append(buf, len, item);
-	dp_perf_item(item, sizeof(item), "connect", f->connect_s, "s", "", "", "0", NULL);
-	perf_append(buf, len, item);
-	dp_perf_item(item, sizeof(item), "handshake", f->handshake_s, "s", "", "", "0", NULL);
-	perf_append(buf, len, item);
+	if (f->has_connect) {
+		dp_perf_item(item, sizeof(item), "connect", f->connect_s, "s", "", "", "0", NULL);
+		perf_append(buf, len, item);
+	}
+	if (f->has_handshake) {
+		dp_perf_item(item, sizeof(item), "handshake", f->handshake_s, "s", "", "", "0", NULL);
+		perf_append(buf, len, item);
+	}
 	if (f->has_cert) {
 		dp_perf_item(item, sizeof(item), "cert_days", floor(f->cert_days), NULL,
 		    pc->cert_warn.text, pc->cert_crit.text, NULL, NULL);

@@ -43,6 +43,7 @@ struct dp_plugin_facts {
 	bool	only_timeouts;		/* every failure was a timeout */
 	double	time_s, dns_s, connect_s, handshake_s;
 	bool	has_cert, has_tlsa_sig, has_addr_sig, has_mx_sig;
+	bool	has_connect, has_handshake;	/* an address got that far */
 	double	cert_days, tlsa_sig_days, addr_sig_days, mx_sig_days;
 	size_t	verified, total;
 	char	summary[512];		/* the report's summary line */

@@ -411,7 +411,7 @@ test_plugin(void)
 	why[0] = '\0';
 	is_int(dp_plugin_state(&pc, &f, why, sizeof(why)), DP_STATE_CRITICAL,
 	    "10 days left under -c 14: CRITICAL");
-	is_str(why, "; the certificate expires in 10.0 days", "threshold reason");
+	is_str(why, "; the certificate expires in 10 days", "threshold reason");
 	f.cert_days = 15;
 	why[0] = '\0';
 	is_int(dp_plugin_state(&pc, &f, why, sizeof(why)), DP_STATE_WARNING, "15 days: WARNING");
