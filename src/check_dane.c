@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,6 +51,11 @@ main(int argc, char *argv[])
 	char why[1024], perf[1024];
 	int code;
 
+	/*
+	 * A peer that closes while we write (a TLS ClientHello after STARTTLS)
+	 * must be an error on that connection, not the end of the process.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	switch (dp_plugin_config_parse(argc, argv, &pc, &err)) {
 	case DP_ACT_HELP:
 		dp_plugin_usage(stdout);

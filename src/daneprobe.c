@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -92,6 +93,11 @@ main(int argc, char *argv[])
 	struct dp_config cfg;
 	struct dp_err err;
 
+	/*
+	 * A peer that closes while we write (a TLS ClientHello after STARTTLS)
+	 * must be an error on that connection, not the end of the process.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	switch (dp_config_parse(argc, argv, &cfg, &err)) {
 	case DP_ACT_HELP:
 		dp_usage(stdout);

@@ -80,6 +80,9 @@ dp_probe_finish(struct dp_probe *p, enum dp_reason reason, const char *detail)
 {
 	if (p->phase == DP_PHASE_DONE)
 		return;
+	/* Ended in the prelude (a deadline): say where it was. */
+	if (p->phase == DP_PHASE_STARTTLS && p->starttls != NULL && p->starttls_phase == NULL)
+		p->starttls_phase = p->starttls->phase;
 	p->facts.reason = reason;
 	if (detail != NULL)
 		snprintf(p->facts.detail, sizeof(p->facts.detail), "%s", detail);
