@@ -5,6 +5,9 @@
 #
 # Sourced:   . tests/lab/lab.sh; lab_start; lab_exec CMD...; (lab_stop runs on EXIT)
 # Executed:  tests/lab/lab.sh shell [CMD...]
+# LAB_MAIL=1 before lab_start adds the mail and STARTTLS part: real Postfix,
+# Dovecot, slapd, PostgreSQL, Prosody and vsftpd instances (configs from
+# tests/lab/mail/) and hostile.py, with their names in the zones.
 #
 # The sourced part must not change the caller's shell options and must work
 # under `set -euo pipefail`, so it checks every step by hand. Generating the
@@ -20,8 +23,15 @@ LAB_RESOLVER=127.0.53.53
 LAB_TIMEOUT=${LAB_TIMEOUT:-15}
 _LAB_PIDS=
 
+# Debian packages the mail and STARTTLS part (LAB_MAIL=1) runs; the project's
+# set-up script installs them.  Base lab: see SPEC.md, "Needs".
+LAB_MAIL_PACKAGES="postfix dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-managesieved slapd postgresql prosody vsftpd"
+
 # Child zones of example.; all but lame are served by the third NSD.
 _LAB_CHILDREN="secure insecure bogus-ds bogus-sig expired expiring lame"
+# Hostile SMTP servers, on 127.0.4.1 onwards in this order, named h-NAME
+# in secure.example; hostile.py's modes have the same names.
+_LAB_HOSTILE="nostarttls refused longline endless drip close garbage injection"
 
 _lab_err() { echo "lab: $*" >&2; }
 
@@ -47,9 +57,26 @@ _gen_main() {
 	D=$1
 	NOW=$(date +%s)
 	mkdir -p "$D/certs" "$D/keys" "$D/zones"
+	_GEN_PG=
+	if [ "${LAB_MAIL:-0}" = 1 ]; then
+		# The mail daemons drop privileges (postfix, dovecot, postgres
+		# users) and must reach their files below LAB_DIR.
+		chmod 0711 "$D"
+		# initdb takes about a second: run it alongside the rest, and
+		# never leave it running behind a failure.
+		_gen_postgres_init &
+		_GEN_PG=$!
+		trap '[ -z "$_GEN_PG" ] || kill "$_GEN_PG" 2>/dev/null; wait' EXIT
+	fi
 	_gen_certs
 	_gen_zones
 	_gen_configs
+	if [ -n "$_GEN_PG" ]; then
+		_gen_mail_configs
+		wait "$_GEN_PG"
+		_GEN_PG=
+		_gen_postgres_config
+	fi
 }
 
 # openssl ca wants dates as UTCTime; $1 is an offset in seconds from now.
@@ -251,6 +278,7 @@ _gen_secure_zone() {
 		$tl.tlsacname CNAME $tl.www.secure.example.
 		to-insecure CNAME www.insecure.example.
 		EOF
+		[ "${LAB_MAIL:-0}" != 1 ] || _gen_mail_records "$www" "$other"
 		for u in 0 1 2 3; do
 			# Usages 0/2 constrain a CA (the intermediate), 1/3 the leaf.
 			case $u in 0|2) cert=int ;; *) cert=www ;; esac
@@ -274,7 +302,53 @@ _gen_child_zone() {
 		www A 127.0.1.1
 		_443._tcp.www TLSA 3 1 1 $WWW_TLSA
 		EOF
+		if [ "${LAB_MAIL:-0}" = 1 ] && [ "$1" = insecure ]; then
+			echo "mail-insecure MX 10 mx1.secure.example."
+		fi
 	} >"$D/zones/$z.zone"
+}
+
+# _gen_mail_records WWW OTHER: the mail part's names in secure.example
+# (SPEC.md, "Mail and STARTTLS part"); WWW and OTHER are SPKI SHA-256 digests.
+_gen_mail_records() {
+	local www=$1 other=$2 n i
+	cat <<-EOF
+	mx1 A 127.0.2.1
+	_25._tcp.mx1 TLSA 3 1 1 $www
+	_587._tcp.mx1 TLSA 3 1 1 $www
+	mx-bad-host A 127.0.2.1
+	_25._tcp.mx-bad-host TLSA 3 1 1 $other
+	mx-pkix-host A 127.0.2.1
+	_25._tcp.mx-pkix-host TLSA 1 1 1 $www
+	mx-broken A 127.0.2.9
+	_25._tcp.mx-broken TLSA 3 1 1 $www
+	mxalias CNAME mx1.secure.example.
+	mail-ok MX 10 mx1.secure.example.
+	mail-bad MX 10 mx-bad-host.secure.example.
+	mail-cname MX 10 mxalias.secure.example.
+	mail-multi MX 10 mx1.secure.example.
+	mail-multi MX 20 mx-broken.secure.example.
+	mail-pkix MX 10 mx-pkix-host.secure.example.
+	mail-null MX 0 .
+	mail-nomx A 127.0.2.1
+	_25._tcp.mail-nomx TLSA 3 1 1 $www
+	dovecot A 127.0.3.1
+	ldap A 127.0.3.2
+	pg A 127.0.3.3
+	xmpp A 127.0.3.4
+	ftp A 127.0.3.5
+	news A 127.0.3.6
+	EOF
+	for n in dovecot:143 dovecot:110 dovecot:4190 dovecot:24 dovecot:993 ldap:389 \
+	    pg:5432 xmpp:5222 xmpp:5269 ftp:21 news:119; do
+		echo "_${n#*:}._tcp.${n%%:*} TLSA 3 1 1 $www"
+	done
+	i=1
+	for n in $_LAB_HOSTILE; do
+		echo "h-$n A 127.0.4.$i"
+		echo "_25._tcp.h-$n TLSA 3 1 1 $www"
+		i=$((i + 1))
+	done
 }
 
 # Flip one base64 character of the RRSIG over _443._tcp.www TLSA: still
@@ -452,6 +526,89 @@ _gen_configs() {
 	EOF
 }
 
+# The newest PostgreSQL server installed (Debian keeps each major version
+# in its own directory).
+_lab_pgbin() {
+	local d
+	d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+	[ -n "$d" ] && [ -x "$d/postgres" ] && echo "$d"
+}
+
+# initdb as the postgres user, which owns the data directory; the server
+# (postgres, run by lab_start) refuses to run as root.
+_gen_postgres_init() {
+	local bin
+	bin=$(_lab_pgbin)
+	mkdir -p "$D/postgres"
+	chown postgres: "$D/postgres"
+	cd "$D/postgres"
+	exec setpriv --reuid=postgres --regid=postgres --init-groups \
+		"$bin/initdb" -D "$D/postgres/data" --no-sync --auth=trust --username=postgres \
+		--encoding=UTF8 --locale=C --no-instructions >"$D/postgres/initdb.log" 2>&1
+}
+
+_gen_postgres_config() {
+	local d=$D/postgres/data
+	# The server reads its key as the postgres user, and wants it private.
+	install -o postgres -g postgres -m 600 "$D/certs/www.key" "$d/server.key"
+	install -o postgres -g postgres -m 644 "$D/certs/www-chain.pem" "$d/server.crt"
+	cat >>"$d/postgresql.conf" <<-EOF
+	# daneprobe lab (LAB_MAIL=1): TLS after SSLRequest on 127.0.3.3:5432 only.
+	listen_addresses = '127.0.3.3'
+	port = 5432
+	unix_socket_directories = ''
+	ssl = on
+	ssl_cert_file = 'server.crt'
+	ssl_key_file = 'server.key'
+	max_connections = 20
+	# Nothing in /dev/shm, so a killed server leaves nothing behind (SysV
+	# memory goes with the IPC namespace the lab gives it).
+	dynamic_shared_memory_type = mmap
+	fsync = off
+	EOF
+}
+
+# _gen_subst TEMPLATE OUT: tests/lab/mail/TEMPLATE with @D@ set to LAB_DIR.
+_gen_subst() {
+	sed "s|@D@|$D|g" "$_LAB_SRCDIR/mail/$1" >"$2"
+}
+
+_gen_mail_configs() {
+	local n i
+	mkdir -p "$D/postfix/etc" "$D/postfix/queue" "$D/postfix/data" \
+		"$D/dovecot/run" "$D/dovecot/state" "$D/slapd/db" \
+		"$D/prosody/data" "$D/prosody/certs" "$D/vsftpd/empty"
+	_gen_subst postfix-main.cf "$D/postfix/etc/main.cf"
+	_gen_subst postfix-master.cf "$D/postfix/etc/master.cf"
+	# Postfix waits (up to 2 s) until a config file is older than a second
+	# or so, in case an editor is still writing it; these are complete.
+	touch -d "@$((NOW - 60))" "$D/postfix/etc/main.cf" "$D/postfix/etc/master.cf"
+	# The queue as `postfix check` would create it (that takes seconds):
+	# master(8) runs no checks of its own.
+	local q=$D/postfix/queue
+	(cd "$q" && mkdir active bounce corrupt defer deferred flush hold incoming \
+		maildrop pid private public saved trace)
+	(cd "$q" && chown postfix active bounce corrupt defer deferred flush hold \
+		incoming private saved trace maildrop public "$D/postfix/data" &&
+		chmod 700 active bounce corrupt defer deferred flush hold incoming \
+		private saved trace "$D/postfix/data")
+	chgrp postdrop "$q/maildrop" "$q/public"
+	chmod 730 "$q/maildrop"
+	chmod 710 "$q/public"
+	_gen_subst dovecot.conf "$D/dovecot/dovecot.conf"
+	_gen_subst slapd.conf "$D/slapd/slapd.conf"
+	_gen_subst prosody.cfg.lua "$D/prosody/prosody.cfg.lua"
+	_gen_subst vsftpd.conf "$D/vsftpd/vsftpd.conf"
+	{
+		i=1
+		for n in $_LAB_HOSTILE; do
+			echo "127.0.4.$i 25 $n h-$n.secure.example"
+			i=$((i + 1))
+		done
+		echo "127.0.3.6 119 nntp news.secure.example"
+	} >"$D/hostile.conf"
+}
+
 ########################################################################
 # Namespace and daemons (run in the caller's shell)
 
@@ -483,6 +640,78 @@ _lab_spawn_nsd() {
 }
 
 _lab_pid() { eval "echo \${_LAB_PID_${1//-/_}:-}"; }
+
+# _lab_spawn_ns NAME SIGNAL CMD...: a daemon that forks (mail part), as
+# init of its own PID namespace like NSD, so that KILL takes all its
+# processes; and its own IPC namespace, so no SysV memory outlives it.
+# SIGNAL is what stops it: as such an init, a daemon ignores signals it
+# has no handler for.
+_lab_spawn_ns() {
+	local name=$1 sig=$2
+	shift 2
+	_lab_spawn "$name" unshare --pid --ipc --fork --kill-child "$@"
+	eval "_LAB_SIG_$!=$sig"
+}
+
+# _lab_banner ADDR PORT PREFIX: the server there greets with PREFIX.
+_lab_banner() {
+	lab_exec timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2" && IFS= read -r -t 2 l <&3 &&
+		[ "${l#"$3"}" != "$l" ]' _ "$@"
+}
+
+# _lab_connect ADDR PORT: something accepts connections there.
+_lab_connect() {
+	lab_exec timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$@"
+}
+
+# What the mail part needs and lacks, one command or file a line.
+lab_mail_missing() {
+	local c
+	for c in postconf dovecot slapd prosody vsftpd setpriv unshare; do
+		command -v "$c" >/dev/null 2>&1 || echo "$c"
+	done
+	for c in imap pop3 lmtp managesieve; do
+		[ -x "/usr/lib/dovecot/$c" ] || echo "/usr/lib/dovecot/$c"
+	done
+	[ -f /usr/lib/ldap/back_mdb.so ] || echo /usr/lib/ldap/back_mdb.so
+	_lab_pgbin >/dev/null || echo /usr/lib/postgresql/VERSION/bin/postgres
+}
+
+_lab_start_mail() {
+	local c=$LAB_DIR/certs
+	_lab_spawn_ns postfix TERM "$(postconf -h daemon_directory)/master" -i -c "$LAB_DIR/postfix/etc"
+	_lab_spawn_ns dovecot TERM dovecot -F -c "$LAB_DIR/dovecot/dovecot.conf"
+	_lab_spawn_ns slapd TERM slapd -d 0 -h ldap://127.0.3.2/ -f "$LAB_DIR/slapd/slapd.conf"
+	# INT is PostgreSQL's fast shutdown (TERM waits for the clients).
+	_lab_spawn_ns postgres INT setpriv --reuid=postgres --regid=postgres --init-groups \
+		"$(_lab_pgbin)/postgres" -D "$LAB_DIR/postgres/data"
+	_lab_spawn_ns prosody TERM prosody --config "$LAB_DIR/prosody/prosody.cfg.lua" -F
+	# vsftpd must not be the init: orphaned session processes would be
+	# reparented to it, and it crashes reaping a child it does not know.
+	# sh is the init (no TERM handler: stopped with KILL). vsftpd writes
+	# its startup errors to fd 0.
+	_lab_spawn_ns vsftpd KILL sh -c 'vsftpd "$1" 0>&1 & wait $!' sh "$LAB_DIR/vsftpd/vsftpd.conf"
+	_lab_spawn hostile python3 "$_LAB_SRCDIR/hostile.py" --ready "$LAB_DIR/hostile.ready" \
+		"$c/www-chain.pem" "$c/www.key" "$LAB_DIR/hostile.conf"
+}
+
+_lab_wait_mail() {
+	local p
+	_lab_wait postfix _lab_banner 127.0.2.1 25 "220 " || return 1
+	_lab_wait postfix _lab_banner 127.0.2.1 587 "220 " || return 1
+	_lab_wait dovecot _lab_banner 127.0.3.1 143 "* OK" || return 1
+	_lab_wait dovecot _lab_banner 127.0.3.1 110 "+OK" || return 1
+	_lab_wait dovecot _lab_banner 127.0.3.1 4190 '"IMPLEMENTATION"' || return 1
+	_lab_wait dovecot _lab_banner 127.0.3.1 24 "220 " || return 1
+	_lab_wait dovecot _lab_connect 127.0.3.1 993 || return 1
+	_lab_wait slapd _lab_connect 127.0.3.2 389 || return 1
+	_lab_wait postgres lab_exec "$(_lab_pgbin)/pg_isready" -q -h 127.0.3.3 -p 5432 -U postgres -d postgres -t 2 || return 1
+	for p in 5222 5269; do
+		_lab_wait prosody _lab_connect 127.0.3.4 "$p" || return 1
+	done
+	_lab_wait vsftpd _lab_banner 127.0.3.5 21 "220" || return 1
+	_lab_wait hostile test -f "$LAB_DIR/hostile.ready"
+}
 
 # _lab_wait NAME CMD...: poll CMD until it succeeds, the daemon dies or
 # LAB_TIMEOUT passes.
@@ -524,6 +753,8 @@ _lab_start_daemons() {
 		_lab_spawn_nsd "$n"
 	done
 	_lab_spawn tlsd python3 "$_LAB_SRCDIR/tlsd.py" --ready "$LAB_DIR/tlsd.ready" "$LAB_DIR/tlsd.conf"
+	# The mail servers need no DNS: they start while the DNS comes up.
+	[ "${LAB_MAIL:-0}" != 1 ] || _lab_start_mail
 	_lab_wait nsd-root _lab_dig_ok 127.0.53.1 . SOA aa +norec || return 1
 	_lab_wait nsd-example _lab_dig_ok 127.0.53.2 example. SOA aa +norec || return 1
 	for z in $_LAB_CHILDREN; do
@@ -535,6 +766,7 @@ _lab_start_daemons() {
 	_lab_spawn unbound unbound -d -c "$LAB_DIR/unbound.conf"
 	_lab_wait unbound _lab_dig_ok "$LAB_RESOLVER" www.secure.example A ad +dnssec || return 1
 	_lab_wait tlsd test -f "$LAB_DIR/tlsd.ready" || return 1
+	[ "${LAB_MAIL:-0}" != 1 ] || _lab_wait_mail
 }
 
 lab_start() {
@@ -560,7 +792,12 @@ lab_start() {
 	export LAB_DIR LAB_NS LAB_RESOLVER LAB_ANCHOR LAB_ANCHOR_DS LAB_HINTS LAB_CAFILE
 	_LAB_STOPPED=
 	_LAB_NS_CREATED=
-	if ! bash "$_LAB_SRCDIR/lab.sh" _generate "$LAB_DIR" >"$LAB_DIR/generate.log" 2>&1; then
+	if [ "${LAB_MAIL:-0}" = 1 ] && [ -n "$(lab_mail_missing)" ]; then
+		_lab_err "LAB_MAIL=1 needs $(lab_mail_missing | tr "\n" " ")(packages: $LAB_MAIL_PACKAGES)"
+		lab_stop
+		return 1
+	fi
+	if ! LAB_MAIL=${LAB_MAIL:-0} bash "$_LAB_SRCDIR/lab.sh" _generate "$LAB_DIR" >"$LAB_DIR/generate.log" 2>&1; then
 		_lab_fail "generating lab data failed" "$LAB_DIR/generate.log"
 		lab_stop
 		return 1
@@ -577,15 +814,18 @@ _lab_ours() {
 	[ "$(ps -o ppid= -p "$1" 2>/dev/null | tr -d ' ')" = "$BASHPID" ]
 }
 
-# _lab_term PID: ask it to stop. For an NSD under unshare, that is the
-# NSD inside (unshare ignores TERM; --kill-child covers the KILL case).
+# _lab_term PID: ask it to stop. For a daemon under unshare, that is the
+# daemon inside (unshare ignores TERM), with its own stop signal
+# (_lab_spawn_ns); _lab_kill_all covers the KILL case.
 _lab_term() {
-	local target=$1
+	local target=$1 sig
+	eval "sig=\${_LAB_SIG_$1:-TERM}"
+	unset "_LAB_SIG_$1"
 	if [ "$(ps -o comm= -p "$1" 2>/dev/null)" = unshare ]; then
 		target=$(pgrep -P "$1" | head -n 1)
 		target=${target:-$1}
 	fi
-	kill -TERM "$target" 2>/dev/null || true
+	kill -"$sig" "$target" 2>/dev/null || true
 }
 
 # Stop all daemons together: TERM, up to 5 s of grace, then KILL and reap.
@@ -606,7 +846,16 @@ _lab_kill_all() {
 		sleep 0.1
 	done
 	for pid in $pids; do
-		kill -KILL "$pid" 2>/dev/null || true
+		if kill -0 "$pid" 2>/dev/null; then
+			# Under unshare, KILL the namespace's init first: that takes
+			# the whole PID namespace down, whereas the --kill-child
+			# signal is lost once the daemon has changed its credentials
+			# (setpriv, daemons switching user IDs).
+			if [ "$(ps -o comm= -p "$pid" 2>/dev/null)" = unshare ]; then
+				kill -KILL $(pgrep -P "$pid") 2>/dev/null || true
+			fi
+			kill -KILL "$pid" 2>/dev/null || true
+		fi
 		wait "$pid" 2>/dev/null || true
 	done
 	_LAB_PIDS=
