@@ -152,7 +152,9 @@ text_target(FILE *fp, const struct dp_config *cfg, const struct dp_check_target 
 	size_t i;
 
 	dp_target_summary(t, summary, sizeof(summary));
-	fprintf(fp, "%s: %s: %s\n", t->tg.display, dp_exit_word(t->exit_code), summary);
+	fprintf(fp, "%s%s%s%s: %s: %s\n", t->tg.display, t->opts.dialect ? " (STARTTLS " : "",
+	    t->opts.dialect ? t->opts.dialect->name : "", t->opts.dialect ? ")" : "",
+	    dp_exit_word(t->exit_code), summary);
 	if (set->ans != NULL || set->nrecs > 0) {
 		fprintf(fp, "  TLSA %s", set->owner);
 		if (set->ans != NULL)

@@ -83,6 +83,9 @@ dp_probe_finish(struct dp_probe *p, enum dp_reason reason, const char *detail)
 	/* Ended in the prelude (a deadline): say where it was. */
 	if (p->phase == DP_PHASE_STARTTLS && p->starttls != NULL && p->starttls_phase == NULL)
 		p->starttls_phase = p->starttls->phase;
+	/* Past the prelude, a failure is the handshake's (garbage, a close, a stall). */
+	if (p->phase == DP_PHASE_HANDSHAKE && p->dialect != NULL)
+		p->starttls_phase = "handshake";
 	p->facts.reason = reason;
 	if (detail != NULL)
 		snprintf(p->facts.detail, sizeof(p->facts.detail), "%s", detail);
