@@ -111,7 +111,6 @@ probe_start_handshake(struct dp_check_target *t, struct dp_probe *p)
 	n = dp_dane_configure(ssl, t->tg.is_addr ? NULL : t->base_domain,
 	    t->refnames, t->nrefnames, set, t->load, &err);
 	t->load_known = n >= 0;
-	t->nloaded = n > 0 ? (size_t)n : 0;
 	if (n <= 0) {
 		SSL_free(ssl);
 		dp_probe_finish(p, n == 0 ? DP_R_TLSA_MISMATCH : DP_R_INTERNAL,
@@ -121,19 +120,28 @@ probe_start_handshake(struct dp_check_target *t, struct dp_probe *p)
 	dp_probe_handshake(p, ssl);
 }
 
+/* Once the TLSA records are decided: a handshake for a READY probe, or no check at all. */
+static void
+probe_advance(struct dp_check_target *t, struct dp_probe *p)
+{
+	const struct dp_tlsaset *set = tlsa_in_force(t);
+
+	if (p->phase == DP_PHASE_DONE)
+		return;
+	if (!tlsa_usable(set))
+		dp_probe_finish(p, DP_R_NOT_CHECKED, dp_reason_text(set->reason));
+	else if (p->phase == DP_PHASE_READY)
+		probe_start_handshake(t, p);
+}
+
 static void
 probe_event(struct dp_probe *p, void *arg)
 {
 	struct dp_check_target *t = arg;
 
-	if (p->phase == DP_PHASE_READY && t->tlsa_decided) {
-		if (tlsa_usable(tlsa_in_force(t)))
-			probe_start_handshake(t, p);
-		else
-			dp_probe_finish(p, DP_R_NOT_CHECKED, "no usable TLSA records");
-		return;
-	}
-	if (p->phase == DP_PHASE_DONE)
+	if (p->phase == DP_PHASE_READY && t->tlsa_decided)
+		probe_advance(t, p);
+	else if (p->phase == DP_PHASE_DONE)
 		job_maybe_done(t->job);
 }
 
@@ -280,7 +288,6 @@ add_refname(struct dp_check_target *t, const char *name)
 static void
 target_decide_tlsa(struct dp_check_target *t)
 {
-	const struct dp_tlsaset *set;
 	size_t i;
 
 	t->tlsa_decided = true;
@@ -295,17 +302,8 @@ target_decide_tlsa(struct dp_check_target *t)
 			add_refname(t, t->expanded);
 		snprintf(t->base_domain, sizeof(t->base_domain), "%s", t->refnames[0]);
 	}
-	set = tlsa_in_force(t);
-	for (i = 0; i < t->nprobes; i++) {
-		struct dp_probe *p = &t->probes[i];
-
-		if (p->phase == DP_PHASE_DONE)
-			continue;
-		if (!tlsa_usable(set))
-			dp_probe_finish(p, DP_R_NOT_CHECKED, dp_reason_text(set->reason));
-		else if (p->phase == DP_PHASE_READY)
-			probe_start_handshake(t, p);
-	}
+	for (i = 0; i < t->nprobes; i++)
+		probe_advance(t, &t->probes[i]);
 }
 
 static void
@@ -365,46 +363,41 @@ target_start(struct dp_check_target *t, struct dp_err *err)
 	return 0;
 }
 
-/* What went wrong with the address lookups, if anything (fail closed on bogus). */
+/*
+ * What went wrong with the address lookups, if anything: bogus fails closed;
+ * no answer is a failed lookup; an undetermined or insecure answer is used
+ * (the TLSA records, not the addresses, authenticate the server).
+ */
 static void
 target_classify_addresses(struct dp_check_target *t)
 {
-	const char *fam[2] = { "A", "AAAA" };
+	static const char *fam[2] = { "A", "AAAA" };
+	const struct dp_config *cfg = t->job->cfg;
+	enum dp_trust trust[2];
+	char detail[2][200];
 	int i;
 
 	if (t->tg.is_addr)
 		return;
-	for (i = 0; i < 2; i++) {
-		const struct dp_answer *ans = t->addr_ans[i];
-
-		if (ans != NULL && ans->state == DP_DNSSEC_BOGUS) {
+	for (i = 0; i < 2; i++)
+		trust[i] = (i == 0 ? cfg->only_v6 : cfg->only_v4) ? DP_TRUST_SECURE :
+		    dp_answer_trust(t->addr_ans[i], detail[i], sizeof(detail[i]));
+	for (i = 0; i < 2; i++)
+		if (trust[i] == DP_TRUST_BOGUS) {
 			t->addr_reason = DP_R_ADDR_BOGUS;
-			snprintf(t->addr_detail, sizeof(t->addr_detail), "%s: %s", fam[i],
-			    ans->why ? ans->why : "no reason given");
+			snprintf(t->addr_detail, sizeof(t->addr_detail), "%s: %.200s", fam[i], detail[i]);
 			return;
 		}
-	}
-	for (i = 0; i < 2; i++) {
-		const struct dp_answer *ans = t->addr_ans[i];
-		bool asked = i == 0 ? !t->job->cfg->only_v6 : !t->job->cfg->only_v4;
-
-		if (!asked)
-			continue;
-		if (ans == NULL || ans->status != DP_LOOKUP_ANSWERED ||
-		    (ans->rcode != DP_RCODE_NOERROR && ans->rcode != DP_RCODE_NXDOMAIN)) {
+	for (i = 0; i < 2; i++)
+		if (trust[i] == DP_TRUST_TIMEOUT || trust[i] == DP_TRUST_FAILED) {
 			t->addr_reason = DP_R_ADDR_LOOKUP_FAILED;
-			snprintf(t->addr_detail, sizeof(t->addr_detail), "%s: %s", fam[i],
-			    ans == NULL || ans->status == DP_LOOKUP_TIMEOUT ? "timed out" :
-			    ans->status == DP_LOOKUP_FAILED ? (ans->why ? ans->why : "failed") :
-			    dp_rcode_name(ans->rcode));
+			snprintf(t->addr_detail, sizeof(t->addr_detail), "%s: %.200s", fam[i], detail[i]);
 			return;
 		}
-	}
 	if (t->nprobes == 0) {
 		t->addr_reason = DP_R_NO_ADDRESS;
-		snprintf(t->addr_detail, sizeof(t->addr_detail), "%s",
-		    t->job->cfg->only_v4 ? "no A record" : t->job->cfg->only_v6 ?
-		    "no AAAA record" : "no A or AAAA record");
+		snprintf(t->addr_detail, sizeof(t->addr_detail), "%s", cfg->only_v4 ?
+		    "no A record" : cfg->only_v6 ? "no AAAA record" : "no A or AAAA record");
 	}
 }
 
@@ -465,7 +458,7 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 			t->q_tlsa = NULL;
 			t->tlsa_done = true;
 			t->tlsa.reason = DP_R_TLSA_TIMEOUT;
-			snprintf(t->tlsa.detail, sizeof(t->tlsa.detail), "no answer within the timeout");
+			dp_answer_trust(NULL, t->tlsa.detail, sizeof(t->tlsa.detail));
 		}
 		if (t->q_tlsa_exp != NULL) {
 			dp_query_cancel(t->q_tlsa_exp);
@@ -571,7 +564,7 @@ dp_check_add(struct dp_check *c, const struct dp_target *tg,
 	t->opts = *opts;
 	/* The name a dialect announces (XMPP to=): the host without its root dot. */
 	snprintf(t->base_host, sizeof(t->base_host), "%.*s",
-	    (int)strcspn(tg->host, "") - (tg->is_addr ? 0 : 1), tg->host);
+	    (int)strlen(tg->host) - (tg->is_addr ? 0 : 1), tg->host);
 	if (has_out_of_band(cfg) && target_load_out_of_band(t, cfg, err) == -1)
 		return NULL;
 	if (target_start(t, err) == -1)

@@ -52,7 +52,6 @@ struct dp_check_target {
 	size_t			 nrefnames;
 	enum dp_dane_load	 load[DP_TLSA_MAX_RECORDS];
 	bool			 load_known;
-	size_t			 nloaded;
 	/* addresses */
 	struct dp_probe		 probes[DP_MAX_ADDRS];
 	size_t			 nprobes;

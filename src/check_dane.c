@@ -26,8 +26,8 @@ print_address_lines(const struct dp_check_report *rep)
 		for (j = 0; j < rep->targets[i].nprobes; j++) {
 			const struct dp_probe *p = &rep->targets[i].probes[j];
 
-			printf("%.*s %s: %s%s%s\n", (int)strcspn(rep->targets[i].tg.display, ""),
-			    rep->targets[i].tg.display, p->label, dp_reason_text(p->facts.reason),
+			printf("%s %s: %s%s%s\n", rep->targets[i].tg.display, p->label,
+			    dp_reason_text(p->facts.reason),
 			    p->facts.detail[0] ? ": " : "", p->facts.detail);
 		}
 }

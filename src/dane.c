@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/err.h>
@@ -131,7 +132,7 @@ read_match(SSL *ssl, struct dp_dane_match *m)
 {
 	uint8_t usage, selector, mtype;
 	const unsigned char *data;
-	size_t dlen, i, shown;
+	size_t dlen;
 
 	m->depth = SSL_get0_dane_tlsa(ssl, &usage, &selector, &mtype, &data, &dlen);
 	if (m->depth < 0)
@@ -139,9 +140,11 @@ read_match(SSL *ssl, struct dp_dane_match *m)
 	m->usage = usage;
 	m->selector = selector;
 	m->mtype = mtype;
-	shown = dlen > 64 ? 64 : dlen;
-	for (i = 0; i < shown; i++)
-		snprintf(m->digest + 2 * i, 3, "%02x", data[i]);
+	/* OpenSSL's copy lives as long as the connection; ours as the report. */
+	if ((m->data = malloc(dlen + 1)) != NULL) {
+		memcpy(m->data, data, dlen);
+		m->datalen = dlen;
+	}
 }
 
 void
@@ -182,6 +185,7 @@ dp_tls_facts_clear(struct dp_tls_facts *facts)
 {
 	if (facts->chain != NULL)
 		sk_X509_pop_free(facts->chain, X509_free);
+	free(facts->match.data);
 	memset(facts, 0, sizeof(*facts));
 	facts->match.depth = -1;
 }

@@ -29,7 +29,8 @@ enum dp_dane_load {
 struct dp_dane_match {
 	int		 depth;		/* -1: none */
 	uint8_t		 usage, selector, mtype;
-	char		 digest[129];	/* hex of the matched data, cut to 64 octets */
+	uint8_t		*data;		/* the matched record's data; owned */
+	size_t		 datalen;
 };
 
 struct dp_tls_facts {

@@ -35,16 +35,9 @@ dp_format_time(time_t t, char *buf, size_t len)
 static bool
 record_is_match(const struct dp_tlsa *t, const struct dp_dane_match *m)
 {
-	char hex[129];
-	size_t i, n = t->datalen > 64 ? 64 : t->datalen;
-
-	if (m->depth < 0 || t->usage != m->usage || t->selector != m->selector ||
-	    t->mtype != m->mtype)
-		return false;
-	for (i = 0; i < n; i++)
-		snprintf(hex + 2 * i, 3, "%02x", t->data[i]);
-	hex[2 * n] = '\0';
-	return strcmp(hex, m->digest) == 0;
+	return m->depth >= 0 && m->data != NULL && t->usage == m->usage &&
+	    t->selector == m->selector && t->mtype == m->mtype &&
+	    t->datalen == m->datalen && memcmp(t->data, m->data, t->datalen) == 0;
 }
 
 const char *

@@ -159,14 +159,19 @@ static json_t *
 json_match(const struct dp_dane_match *m)
 {
 	struct dp_tlsa t = { .usage = m->usage, .selector = m->selector, .mtype = m->mtype };
-	char acr[96];
+	char acr[96], hex[129];
+	size_t i;
 
 	if (m->depth < 0)
 		return json_null();
 	dp_tlsa_acronyms(&t, acr, sizeof(acr));
+	/* A digest whole; full certificates and keys cut to their first 64 octets. */
+	for (i = 0; i < m->datalen && i < 64; i++)
+		snprintf(hex + 2 * i, 3, "%02x", m->data[i]);
+	hex[2 * i] = '\0';
 	return json_pack("{s:i, s:i, s:i, s:i, s:s, s:s}", "depth", m->depth,
 	    "usage", m->usage, "selector", m->selector, "matching_type", m->mtype,
-	    "acronyms", acr, "data", m->digest);
+	    "acronyms", acr, "data", hex);
 }
 
 static json_t *

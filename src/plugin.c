@@ -29,12 +29,9 @@ parse_bound(const char *s, size_t n, double *v, bool *inf, bool lower, struct dp
 	char buf[32], *end;
 
 	if (n == 0) {
-		*inf = true;	/* "10:" has no upper bound; ":10" means 0:10 */
+		/* "10:" has no upper bound; ":10" means 0:10. */
+		*inf = !lower;
 		*v = 0;
-		if (lower) {
-			*inf = false;
-			*v = 0;
-		}
 		return 0;
 	}
 	if (n == 1 && *s == '~') {
@@ -170,7 +167,9 @@ facts_add_target(const struct dp_check_target *t, struct dp_plugin_facts *f, tim
 	if (t->exit_code != DP_EXIT_OK && dp_reason_exit(set->reason) != DP_EXIT_OK &&
 	    !is_timeout_reason(set->reason))
 		f->only_timeouts = false;
-	if (t->addr_reason != DP_R_VERIFIED && strstr(t->addr_detail, "timed out") == NULL)
+	if (t->addr_reason != DP_R_VERIFIED && !(t->addr_reason == DP_R_ADDR_LOOKUP_FAILED &&
+	    dp_answer_trust(t->addr_ans[0], NULL, 0) != DP_TRUST_FAILED &&
+	    dp_answer_trust(t->addr_ans[1], NULL, 0) != DP_TRUST_FAILED))
 		f->only_timeouts = false;
 	for (i = 0; i < t->nprobes; i++) {
 		const struct dp_probe *p = &t->probes[i];
@@ -251,7 +250,7 @@ dp_plugin_facts_smtp(const struct dp_smtp_report *rep, struct dp_plugin_facts *f
 	if (rep->mx != NULL)
 		min_days(&f->has_mx_sig, &f->mx_sig_days, rep->mx->sig_expires, time(NULL));
 	if (rep->mx_reason != DP_R_MX_SECURE && !(rep->mx_reason == DP_R_MX_LOOKUP_FAILED &&
-	    strstr(rep->mx_detail, "timed out") != NULL))
+	    dp_answer_trust(rep->mx, NULL, 0) == DP_TRUST_TIMEOUT))
 		f->only_timeouts = false;
 	dp_smtp_summary(rep, s, sizeof(s));
 	snprintf(f->summary, sizeof(f->summary), "%.*s: %.300s",

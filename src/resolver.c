@@ -109,6 +109,40 @@ anchor_record(char *rec)
 	return n >= 3 ? 0 : -1;
 }
 
+enum dp_trust
+dp_answer_trust(const struct dp_answer *ans, char *detail, size_t len)
+{
+	char scratch[8];
+
+	if (detail == NULL) {
+		detail = scratch;
+		len = sizeof(scratch);
+	}
+	if (ans == NULL || ans->status == DP_LOOKUP_TIMEOUT) {
+		snprintf(detail, len, "no answer within the timeout");
+		return DP_TRUST_TIMEOUT;
+	}
+	if (ans->status != DP_LOOKUP_ANSWERED) {
+		snprintf(detail, len, "%s", ans->why ? ans->why : "resolver error");
+		return DP_TRUST_FAILED;
+	}
+	if (ans->state == DP_DNSSEC_BOGUS) {
+		snprintf(detail, len, "%s", ans->why ? ans->why : "no reason given");
+		return DP_TRUST_BOGUS;
+	}
+	if (ans->rcode != DP_RCODE_NOERROR && ans->rcode != DP_RCODE_NXDOMAIN) {
+		snprintf(detail, len, "%s", ans->rcode < 0 ? "no reply" : dp_rcode_name(ans->rcode));
+		return DP_TRUST_FAILED;
+	}
+	if (ans->state == DP_DNSSEC_INSECURE)
+		return DP_TRUST_INSECURE;
+	if (ans->state != DP_DNSSEC_SECURE) {
+		snprintf(detail, len, "the DNSSEC state could not be determined");
+		return DP_TRUST_UNDETERMINED;
+	}
+	return DP_TRUST_SECURE;
+}
+
 int
 dp_trust_anchor_check(const char *file, struct dp_err *err)
 {

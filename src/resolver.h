@@ -125,6 +125,22 @@ int	dp_answer_fill(struct dp_answer *ans, const uint8_t *wire, size_t len,
 
 const char	*dp_dnssec_name(enum dp_dnssec state);
 
+/* What an answer is worth, the first question every user of one asks. */
+enum dp_trust {
+	DP_TRUST_SECURE = 0,	/* validated NOERROR or NXDOMAIN */
+	DP_TRUST_INSECURE,	/* an answer from an unsigned zone */
+	DP_TRUST_BOGUS,		/* validation failed */
+	DP_TRUST_UNDETERMINED,	/* an answer whose DNSSEC state is unknown */
+	DP_TRUST_TIMEOUT,	/* no answer in time (ans NULL: ended at a deadline) */
+	DP_TRUST_FAILED,	/* no usable answer: a resolver failure, an error rcode */
+};
+
+/*
+ * Judges ans (NULL counts as a timeout) and, when detail is not NULL,
+ * says why for every value but SECURE and INSECURE.
+ */
+enum dp_trust	dp_answer_trust(const struct dp_answer *ans, char *detail, size_t len);
+
 /* Checks that file holds at least one DS or DNSKEY record (RFC 4034 presentation format). */
 int	dp_trust_anchor_check(const char *file, struct dp_err *err);
 

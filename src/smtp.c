@@ -63,29 +63,20 @@ classify_mx(struct smtp_job *job, const struct dp_answer *ans)
 {
 	struct dp_smtp_report *rep = job->rep;
 
-	if (ans->status == DP_LOOKUP_TIMEOUT) {
-		snprintf(rep->mx_detail, sizeof(rep->mx_detail), "timed out");
+	switch (dp_answer_trust(ans, rep->mx_detail, sizeof(rep->mx_detail))) {
+	case DP_TRUST_TIMEOUT:
+	case DP_TRUST_FAILED:
+	case DP_TRUST_UNDETERMINED:
 		return DP_R_MX_LOOKUP_FAILED;
-	}
-	if (ans->status != DP_LOOKUP_ANSWERED) {
-		snprintf(rep->mx_detail, sizeof(rep->mx_detail), "%s", ans->why ? ans->why : "failed");
-		return DP_R_MX_LOOKUP_FAILED;
-	}
-	if (ans->state == DP_DNSSEC_BOGUS) {
-		snprintf(rep->mx_detail, sizeof(rep->mx_detail), "%s", ans->why ? ans->why : "no reason given");
+	case DP_TRUST_BOGUS:
 		return DP_R_MX_BOGUS;
-	}
-	if (ans->rcode != DP_RCODE_NOERROR && ans->rcode != DP_RCODE_NXDOMAIN) {
-		snprintf(rep->mx_detail, sizeof(rep->mx_detail), "%s", dp_rcode_name(ans->rcode));
-		return DP_R_MX_LOOKUP_FAILED;
+	case DP_TRUST_INSECURE:
+		read_mx_hosts(rep, ans);
+		return DP_R_MX_INSECURE;
+	case DP_TRUST_SECURE:
+		break;
 	}
 	read_mx_hosts(rep, ans);
-	if (ans->state == DP_DNSSEC_INSECURE)
-		return DP_R_MX_INSECURE;
-	if (ans->state != DP_DNSSEC_SECURE) {
-		snprintf(rep->mx_detail, sizeof(rep->mx_detail), "the DNSSEC state could not be determined");
-		return DP_R_MX_LOOKUP_FAILED;
-	}
 	if (ans->rcode == DP_RCODE_NXDOMAIN)
 		return DP_R_MX_NXDOMAIN;
 	if (rep->nhosts == 1 && strcmp(rep->hosts[0].host, ".") == 0) {
@@ -162,8 +153,7 @@ dp_smtp_run(const struct dp_config *cfg, struct dp_smtp_report *rep,
 	if (job.q_mx != NULL) {		/* the deadline came first */
 		dp_query_cancel(job.q_mx);
 		job.q_mx = NULL;
-		rep->mx_reason = DP_R_MX_LOOKUP_FAILED;
-		snprintf(rep->mx_detail, sizeof(rep->mx_detail), "timed out");
+		rep->mx_reason = classify_mx(&job, NULL);
 	}
 	rep->exit_code = dp_exit_worst(dp_reason_exit(rep->mx_reason), rep->check.exit_code);
 	*exit_code = rep->exit_code;

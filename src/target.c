@@ -87,6 +87,6 @@ dp_target_parse(const char *s, unsigned default_port, struct dp_target *t,
 		snprintf(t->display, sizeof(t->display), "[%s]:%u", t->host, t->port);
 	else
 		snprintf(t->display, sizeof(t->display), "%.*s:%u",
-		    (int)strcspn(t->host, "") - (t->is_addr ? 0 : 1), t->host, t->port);
+		    (int)strlen(t->host) - (t->is_addr ? 0 : 1), t->host, t->port);
 	return 0;
 }

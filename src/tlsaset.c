@@ -24,39 +24,27 @@ static enum dp_reason
 classify(const struct dp_tlsaset *set, char *detail, size_t len)
 {
 	const struct dp_answer *ans = set->ans;
+	char when[32];
+	size_t used;
 
-	switch (ans->status) {
-	case DP_LOOKUP_TIMEOUT:
-		snprintf(detail, len, "no answer within the timeout");
+	switch (dp_answer_trust(ans, detail, len)) {
+	case DP_TRUST_TIMEOUT:
 		return DP_R_TLSA_TIMEOUT;
-	case DP_LOOKUP_FAILED:
-		snprintf(detail, len, "%s", ans->why ? ans->why : "resolver error");
+	case DP_TRUST_FAILED:
+	case DP_TRUST_UNDETERMINED:
 		return DP_R_TLSA_LOOKUP_FAILED;
-	case DP_LOOKUP_ANSWERED:
-		break;
-	}
-	if (ans->state == DP_DNSSEC_BOGUS) {
-		char when[32];
-
+	case DP_TRUST_BOGUS:
 		/* getdns gives no reason; an expired signature we can see ourselves. */
 		if (ans->sig_expires != 0 && ans->sig_expires < time(NULL)) {
 			dp_format_time_utc(ans->sig_expires, when, sizeof(when));
-			snprintf(detail, len, "%s (the RRSIG expired %s)",
-			    ans->why ? ans->why : "no reason given", when);
-		} else
-			snprintf(detail, len, "%s", ans->why ? ans->why : "no reason given");
+			used = strlen(detail);
+			snprintf(detail + used, len - used, " (the RRSIG expired %s)", when);
+		}
 		return DP_R_TLSA_BOGUS;
-	}
-	if (ans->rcode != DP_RCODE_NOERROR && ans->rcode != DP_RCODE_NXDOMAIN) {
-		snprintf(detail, len, "%s", ans->rcode < 0 ? "no reply" :
-		    dp_rcode_name(ans->rcode));
-		return DP_R_TLSA_LOOKUP_FAILED;
-	}
-	if (ans->state == DP_DNSSEC_INSECURE)
+	case DP_TRUST_INSECURE:
 		return DP_R_TLSA_INSECURE;
-	if (ans->state != DP_DNSSEC_SECURE) {
-		snprintf(detail, len, "the DNSSEC state could not be determined");
-		return DP_R_TLSA_LOOKUP_FAILED;
+	case DP_TRUST_SECURE:
+		break;
 	}
 	if (ans->rcode == DP_RCODE_NXDOMAIN)
 		return DP_R_TLSA_NXDOMAIN;
