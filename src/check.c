@@ -25,6 +25,7 @@
 
 #include "check.h"
 #include "dnsmsg.h"
+#include "outfile.h"
 #include "resolver_impl.h"	/* dp_now_ms */
 
 struct dp_check {
@@ -38,6 +39,16 @@ struct dp_check {
 	int			 holds;		/* the caller's pending work */
 	bool			 finished;
 };
+
+/*
+ * Event priorities: the deadline, then everything else (libevent gives
+ * new events, ours and the resolvers', the middle one: DP_PRIO_WORK).
+ */
+#define DP_PRIO_DEADLINE	0
+#define DP_PRIO_WORK		1
+#define DP_NPRIO		2
+/* Callbacks run before the loop checks the deadline again. */
+#define DP_DISPATCH_BATCH	8
 
 static void	target_progress(struct dp_check_target *t);
 static struct dp_resolver *job_resolver(struct dp_check *c, struct dp_err *err);
@@ -108,7 +119,7 @@ probe_start_handshake(struct dp_check_target *t, struct dp_probe *p)
 		dp_probe_finish(p, DP_R_INTERNAL, "cannot create a TLS connection");
 		return;
 	}
-	n = dp_dane_configure(ssl, t->tg.is_addr ? NULL : t->base_domain,
+	n = dp_dane_configure(ssl, t->nrefnames > 0 ? t->base_domain : NULL,
 	    t->refnames, t->nrefnames, set, t->load, &err);
 	t->load_known = n >= 0;
 	if (n <= 0) {
@@ -145,50 +156,86 @@ probe_event(struct dp_probe *p, void *arg)
 		job_maybe_done(t->job);
 }
 
+/* Starts a probe of sa, or names it as left out when the host's limit is reached. */
 static void
 target_add_probe(struct dp_check_target *t, const struct sockaddr *sa, socklen_t len)
 {
+	const char *host = t->job->cfg->name[0] != '\0' ? t->job->cfg->name : t->base_host;
 	struct dp_probe *p;
 
-	if (t->nprobes >= DP_MAX_ADDRS) {
-		t->addrs_dropped++;
+	if (t->nprobes >= t->job->cfg->max_addrs) {
+		dp_sockaddr_label((const struct sockaddr_storage *)sa,
+		    t->left_out[t->addrs_dropped++], sizeof(t->left_out[0]));
 		return;
 	}
 	p = &t->probes[t->nprobes++];
 	/* A probe that fails at once is DONE with its reason; nothing to undo. */
-	dp_probe_start(p, t->job->base, sa, len, t->opts.dialect, t->base_host,
+	dp_probe_start(p, t->job->base, sa, len, t->opts.dialect, host,
 	    t->job->cfg->helo, probe_event, t);
 }
 
+static int
+addr_order(const void *a, const void *b)
+{
+	const struct dp_record *x = *(const struct dp_record *const *)a;
+	const struct dp_record *y = *(const struct dp_record *const *)b;
+
+	return memcmp(x->rdata, y->rdata, x->rdlen);
+}
+
+/*
+ * Probes the addresses of one answer in address order, so that which
+ * ones a limit leaves out does not depend on the order the server chose
+ * (round-robin); duplicates in a hostile reply count once.
+ */
 static void
 target_probe_answer(struct dp_check_target *t, const struct dp_answer *ans)
 {
-	size_t i;
+	const struct dp_record **rrs;
+	char (*left)[64];
+	size_t i, n = 0, want;
 
-	if (ans->status != DP_LOOKUP_ANSWERED || ans->rcode != DP_RCODE_NOERROR ||
-	    ans->state == DP_DNSSEC_BOGUS)
+	if (ans == NULL || ans->status != DP_LOOKUP_ANSWERED ||
+	    ans->rcode != DP_RCODE_NOERROR || ans->state == DP_DNSSEC_BOGUS ||
+	    ans->nrrs == 0)
 		return;
-	for (i = 0; i < ans->nrrs; i++) {
-		const struct dp_record *rr = &ans->rrs[i];
+	want = ans->qtype == DP_TYPE_A ? 4 : 16;
+	if ((rrs = calloc(ans->nrrs, sizeof(*rrs))) == NULL ||
+	    (left = reallocarray(t->left_out, t->addrs_dropped + ans->nrrs,
+	    sizeof(*t->left_out))) == NULL) {
+		free(rrs);
+		t->addr_reason = DP_R_INTERNAL;
+		snprintf(t->addr_detail, sizeof(t->addr_detail), "out of memory");
+		return;
+	}
+	t->left_out = left;
+	for (i = 0; i < ans->nrrs; i++)
+		if (ans->rrs[i].type == ans->qtype && ans->rrs[i].rdlen == want)
+			rrs[n++] = &ans->rrs[i];
+	qsort(rrs, n, sizeof(*rrs), addr_order);
+	for (i = 0; i < n; i++) {
 		struct sockaddr_storage ss;
 
+		if (i > 0 && memcmp(rrs[i]->rdata, rrs[i - 1]->rdata, want) == 0)
+			continue;
 		memset(&ss, 0, sizeof(ss));
-		if (rr->type == DP_TYPE_A && rr->rdlen == 4) {
+		if (want == 4) {
 			struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 
 			s4->sin_family = AF_INET;
 			s4->sin_port = htons((uint16_t)t->tg.port);
-			memcpy(&s4->sin_addr, rr->rdata, 4);
+			memcpy(&s4->sin_addr, rrs[i]->rdata, 4);
 			target_add_probe(t, (struct sockaddr *)&ss, sizeof(*s4));
-		} else if (rr->type == DP_TYPE_AAAA && rr->rdlen == 16) {
+		} else {
 			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
 
 			s6->sin6_family = AF_INET6;
 			s6->sin6_port = htons((uint16_t)t->tg.port);
-			memcpy(&s6->sin6_addr, rr->rdata, 16);
+			memcpy(&s6->sin6_addr, rrs[i]->rdata, 16);
 			target_add_probe(t, (struct sockaddr *)&ss, sizeof(*s6));
 		}
 	}
+	free(rrs);
 }
 
 /* Files a TLSA answer in set (which takes it) and moves the target on. */
@@ -232,12 +279,25 @@ target_maybe_expand(struct dp_check_target *t, const struct dp_answer *ans)
 		t->tlsa_exp_done = true;
 }
 
+/*
+ * IPv4 addresses come first in the order the limit applies to, so an AAAA
+ * answer that comes before the A answer waits for it: the addresses
+ * probed are then the same whatever order the answers arrive in.
+ */
 static void
 addr_answer(struct dp_check_target *t, int idx, struct dp_answer *ans)
 {
 	t->q_addr[idx] = NULL;
 	t->addr_ans[idx] = ans;
-	target_probe_answer(t, ans);
+	if (idx == 1 && t->q_addr[0] != NULL)
+		t->aaaa_waits = true;
+	else {
+		target_probe_answer(t, ans);
+		if (idx == 0 && t->aaaa_waits) {
+			t->aaaa_waits = false;
+			target_probe_answer(t, t->addr_ans[1]);
+		}
+	}
 	target_maybe_expand(t, ans);
 	target_progress(t);
 }
@@ -300,8 +360,10 @@ target_decide_tlsa(struct dp_check_target *t)
 		add_refname(t, t->tg.host);
 		if (t->expanded[0] != '\0')
 			add_refname(t, t->expanded);
+	} else if (t->job->cfg->name[0] != '\0')
+		add_refname(t, t->job->cfg->name);	/* --name: SNI and reference identifier */
+	if (t->nrefnames > 0)
 		snprintf(t->base_domain, sizeof(t->base_domain), "%s", t->refnames[0]);
-	}
 	for (i = 0; i < t->nprobes; i++)
 		probe_advance(t, &t->probes[i]);
 }
@@ -328,6 +390,13 @@ target_load_out_of_band(struct dp_check_target *t, const struct dp_config *cfg,
 	if (cfg->tlsa_file != NULL &&
 	    dp_tlsaset_add_file(&t->tlsa, cfg->tlsa_file, t->opts.smtp, err) == -1)
 		return -1;
+	/*
+	 * An address gives no name to check a certificate against: without
+	 * --name only DANE-EE(3) pins it (RFC 7671 section 5.2: DANE-TA needs
+	 * a reference identifier; PKIX usages need one for their name checks).
+	 */
+	if (t->tg.is_addr && cfg->name[0] == '\0')
+		dp_tlsaset_require_refname(&t->tlsa);
 	t->tlsa_done = true;
 	t->out_of_band = true;
 	return 0;
@@ -340,6 +409,8 @@ target_start(struct dp_check_target *t, struct dp_err *err)
 	char owner[DP_NAME_TEXT_MAX];
 
 	t->addr_reason = DP_R_VERIFIED;
+	if ((t->probes = calloc(cfg->max_addrs, sizeof(*t->probes))) == NULL)
+		return dp_err_set(err, "out of memory");
 	if (t->tg.is_addr) {
 		target_add_probe(t, (struct sockaddr *)&t->tg.addr, t->tg.addrlen);
 		return 0;
@@ -347,9 +418,8 @@ target_start(struct dp_check_target *t, struct dp_err *err)
 	if (job_resolver(t->job, err) == NULL)
 		return -1;
 	if (!t->tlsa_done) {
-		if (dp_name_tlsa_owner(owner, sizeof(owner), t->tg.port, "tcp",
-		    t->tg.host, err) == -1)
-			return -1;
+		/* dp_check_add has checked the owner name. */
+		dp_name_tlsa_owner(owner, sizeof(owner), t->tg.port, "tcp", t->tg.host, NULL);
 		if ((t->q_tlsa = dp_resolver_query(t->job->res, owner, DP_TYPE_TLSA,
 		    tlsa_answer, t, err)) == NULL)
 			return -1;
@@ -361,6 +431,30 @@ target_start(struct dp_check_target *t, struct dp_err *err)
 	    t->tg.host, DP_TYPE_AAAA, aaaa_answer, t, err)) == NULL)
 		return -1;
 	return 0;
+}
+
+/*
+ * A target whose lookups could not even be started (no resolver, a query
+ * the backend refused) ends at once as an internal error, with the reason.
+ */
+static void
+target_abandon(struct dp_check_target *t, const struct dp_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		dp_query_cancel(t->q_addr[i]);
+		t->q_addr[i] = NULL;
+	}
+	dp_query_cancel(t->q_tlsa);
+	t->q_tlsa = NULL;
+	t->tlsa_done = true;
+	if (!t->out_of_band) {
+		t->tlsa.reason = DP_R_INTERNAL;
+		snprintf(t->tlsa.detail, sizeof(t->tlsa.detail), "%s", err->msg);
+	}
+	t->addr_reason = DP_R_INTERNAL;
+	snprintf(t->addr_detail, sizeof(t->addr_detail), "%.250s", err->msg);
 }
 
 /*
@@ -377,7 +471,7 @@ target_classify_addresses(struct dp_check_target *t)
 	char detail[2][200];
 	int i;
 
-	if (t->tg.is_addr)
+	if (t->tg.is_addr || t->addr_reason != DP_R_VERIFIED)
 		return;
 	for (i = 0; i < 2; i++)
 		trust[i] = (i == 0 ? cfg->only_v6 : cfg->only_v4) ? DP_TRUST_SECURE :
@@ -431,6 +525,9 @@ target_verdict(struct dp_check_target *t)
 	else
 		for (i = 0; i < t->nprobes; i++)
 			code = dp_exit_worst(code, dp_reason_exit(t->probes[i].facts.reason));
+	/* A limit stopped work: never OK over addresses nobody looked at. */
+	if (t->addrs_dropped > 0)
+		code = dp_exit_worst(code, dp_reason_exit(DP_R_ADDR_LIMIT));
 	t->exit_code = code;
 }
 
@@ -478,6 +575,32 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 	event_base_loopbreak(job->base);
 }
 
+/*
+ * The loop of a batch.  -t is a hard bound even when hundreds of
+ * handshakes are ready at once: the deadline has the highest priority,
+ * and after a few callbacks of the others the loop looks again for it,
+ * instead of running every ready callback first (libevent's default).
+ */
+static struct event_base *
+loop_new(void)
+{
+	struct event_config *ec;
+	struct event_base *base = NULL;
+	struct timeval slice = { 0, 5000 };
+
+	if ((ec = event_config_new()) == NULL)
+		return NULL;
+	if (event_config_set_max_dispatch_interval(ec, &slice, DP_DISPATCH_BATCH,
+	    DP_PRIO_WORK) == 0)
+		base = event_base_new_with_config(ec);
+	event_config_free(ec);
+	if (base != NULL && event_base_priority_init(base, DP_NPRIO) == -1) {
+		event_base_free(base);
+		base = NULL;
+	}
+	return base;
+}
+
 int
 dp_check_open(const struct dp_config *cfg, struct dp_check_report *rep,
     struct dp_check **out, int *exit_code, struct dp_err *err)
@@ -497,7 +620,7 @@ dp_check_open(const struct dp_config *cfg, struct dp_check_report *rep,
 	job->rep = rep;
 	job->started_ms = dp_now_ms();
 	*out = job;
-	if ((job->base = event_base_new()) == NULL)
+	if ((job->base = loop_new()) == NULL)
 		return dp_err_set(err, "cannot create the event loop");
 	/*
 	 * The resolver is made when a target first needs DNS: setting one up
@@ -510,7 +633,8 @@ dp_check_open(const struct dp_config *cfg, struct dp_check_report *rep,
 		*exit_code = DP_EXIT_USAGE;
 		return -1;
 	}
-	if ((job->deadline = evtimer_new(job->base, deadline_cb, job)) == NULL)
+	if ((job->deadline = evtimer_new(job->base, deadline_cb, job)) == NULL ||
+	    event_priority_set(job->deadline, DP_PRIO_DEADLINE) == -1)
 		return dp_err_set(err, "out of memory");
 	tv.tv_sec = cfg->timeout_ms / 1000;
 	tv.tv_usec = (cfg->timeout_ms % 1000) * 1000;
@@ -554,10 +678,16 @@ dp_check_add(struct dp_check *c, const struct dp_target *tg,
 	const struct dp_config *cfg = c->cfg;
 	struct dp_check_target *t;
 
+	char owner[DP_NAME_TEXT_MAX];
+
 	if (c->rep->ntargets >= DP_MAX_TARGETS) {
 		dp_err_set(err, "at most %d targets", DP_MAX_TARGETS);
 		return NULL;
 	}
+	/* A name that cannot carry a TLSA owner is no target at all: say so now. */
+	if (!tg->is_addr && dp_name_tlsa_owner(owner, sizeof(owner), tg->port, "tcp",
+	    tg->host, err) == -1)
+		return NULL;
 	t = &c->rep->targets[c->rep->ntargets++];
 	t->job = c;
 	t->tg = *tg;
@@ -565,10 +695,14 @@ dp_check_add(struct dp_check *c, const struct dp_target *tg,
 	/* The name a dialect announces (XMPP to=): the host without its root dot. */
 	snprintf(t->base_host, sizeof(t->base_host), "%.*s",
 	    (int)strlen(tg->host) - (tg->is_addr ? 0 : 1), tg->host);
-	if (has_out_of_band(cfg) && target_load_out_of_band(t, cfg, err) == -1)
+	if (has_out_of_band(cfg) && target_load_out_of_band(t, cfg, err) == -1) {
+		c->rep->ntargets--;
+		dp_tlsaset_clear(&t->tlsa);
+		memset(t, 0, sizeof(*t));
 		return NULL;
+	}
 	if (target_start(t, err) == -1)
-		return NULL;
+		target_abandon(t, err);
 	target_progress(t);
 	return t;
 }
@@ -580,8 +714,16 @@ parse_cli_target(const struct dp_config *cfg, const char *arg, struct dp_target 
 {
 	unsigned port = cfg->dialect != NULL ? cfg->dialect->port : 443;
 
+	char owner[DP_NAME_TEXT_MAX];
+
 	if (dp_target_parse(arg, port, tg, err) == -1)
 		return -1;
+	if (!tg->is_addr && dp_name_tlsa_owner(owner, sizeof(owner), tg->port, "tcp",
+	    tg->host, err) == -1)
+		return -1;
+	if (!tg->is_addr && cfg->name[0] != '\0')
+		return dp_err_set(err, "'%s': --name is for address targets; a host name "
+		    "is its own reference identifier", tg->input);
 	if (tg->is_addr && !has_out_of_band(cfg))
 		return dp_err_set(err, "'%s': DANE needs a host name for the TLSA "
 		    "lookup; give the records with --tlsa or --tlsa-file", tg->input);
@@ -695,21 +837,32 @@ dp_check_report_clear(struct dp_check_report *rep)
 		dp_answer_free(t->addr_ans[1]);
 		for (j = 0; j < t->nprobes; j++)
 			dp_tls_facts_clear(&t->probes[j].facts);
+		free(t->probes);
+		free(t->left_out);
 	}
 	free(rep->targets);
 	memset(rep, 0, sizeof(*rep));
 }
 
-int
-dp_check_save_chains(const struct dp_check_report *rep, const char *file,
-    struct dp_err *err)
+static bool
+report_has_chain(const struct dp_check_report *rep)
 {
-	FILE *fp;
 	size_t i, j;
-	int k, rc = 0;
 
-	if ((fp = fopen(file, "w")) == NULL)
-		return dp_err_set(err, "%s: cannot write: %m", file);
+	for (i = 0; i < rep->ntargets; i++)
+		for (j = 0; j < rep->targets[i].nprobes; j++)
+			if (rep->targets[i].probes[j].facts.chain != NULL)
+				return true;
+	return false;
+}
+
+static int
+write_chains(FILE *fp, void *arg)
+{
+	const struct dp_check_report *rep = arg;
+	size_t i, j;
+	int k;
+
 	for (i = 0; i < rep->ntargets; i++)
 		for (j = 0; j < rep->targets[i].nprobes; j++) {
 			const struct dp_probe *p = &rep->targets[i].probes[j];
@@ -719,9 +872,16 @@ dp_check_save_chains(const struct dp_check_report *rep, const char *file,
 			fprintf(fp, "# %s %s\n", rep->targets[i].tg.display, p->label);
 			for (k = 0; k < sk_X509_num(p->facts.chain); k++)
 				if (PEM_write_X509(fp, sk_X509_value(p->facts.chain, k)) != 1)
-					rc = -1;
+					return -1;
 		}
-	if (fclose(fp) != 0 || rc == -1)
-		return dp_err_set(err, "%s: write error", file);
 	return 0;
+}
+
+int
+dp_check_save_chains(const struct dp_check_report *rep, const char *file,
+    struct dp_err *err)
+{
+	if (!report_has_chain(rep))
+		return 1;
+	return dp_outfile_replace(file, write_chains, (void *)rep, err);
 }

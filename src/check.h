@@ -15,11 +15,6 @@
 #include "tls.h"
 #include "tlsaset.h"
 
-/*
- * Addresses probed per host.  Real hosts have a handful; a hostile zone
- * could list hundreds, and each costs a socket and a handshake.
- */
-#define DP_MAX_ADDRS	32
 /* Targets per command: each gets its own lookups and probes on the one loop. */
 #define DP_MAX_TARGETS	64
 
@@ -52,10 +47,12 @@ struct dp_check_target {
 	size_t			 nrefnames;
 	enum dp_dane_load	 load[DP_TLSA_MAX_RECORDS];
 	bool			 load_known;
-	/* addresses */
-	struct dp_probe		 probes[DP_MAX_ADDRS];
+	/* addresses: IPv4 then IPv6, each sorted, the first max_addrs probed */
+	struct dp_probe		*probes;	/* cfg->max_addrs slots */
 	size_t			 nprobes;
-	size_t			 addrs_dropped;	/* beyond DP_MAX_ADDRS */
+	size_t			 addrs_dropped;	/* over cfg->max_addrs, named below */
+	char			(*left_out)[64];	/* their labels */
+	bool			 aaaa_waits;	/* AAAA answered first: after A */
 	enum dp_reason		 addr_reason;	/* DP_R_VERIFIED when the lookups were fine */
 	char			 addr_detail[256];
 	int			 exit_code;
@@ -94,7 +91,11 @@ int	dp_check_wait(struct dp_check *c, struct dp_err *err);
 void	dp_check_close(struct dp_check *c);
 void	dp_check_report_clear(struct dp_check_report *rep);
 
-/* Writes each presented chain as PEM, headed by the address. */
+/*
+ * Writes each presented chain as PEM, headed by the address, replacing
+ * file whole (outfile.c).  Returns 0, 1 when no address presented a
+ * chain (file is left alone), or -1 with err set.
+ */
 int	dp_check_save_chains(const struct dp_check_report *rep, const char *file,
 	    struct dp_err *err);
 

@@ -14,29 +14,79 @@
 #include <openssl/opensslv.h>
 
 #include "check.h"
+#include "outfile.h"
+#include "output.h"
 #include "plugin_opts.h"
 #include "smtp.h"
+#include "textsafe.h"
+
+/*
+ * Every line of the plugin's output goes out here, neutralised for the
+ * plugin context (textsafe.c): server replies, names and reasons in it
+ * can hold neither a newline nor the '|' that starts perfdata.
+ */
+static void
+plugin_line(const char *text)
+{
+	char safe[4 * 2048];
+
+	printf("%s\n", dp_text_safe(safe, sizeof(safe), text, DP_TEXT_PLUGIN));
+}
 
 static void
-print_address_lines(const struct dp_check_report *rep)
+print_detail_lines(const struct dp_check_report *rep, const struct dp_smtp_report *srep)
 {
+	char buf[2600], why[300];
 	size_t i, j;
 
-	for (i = 0; i < rep->ntargets; i++)
-		for (j = 0; j < rep->targets[i].nprobes; j++) {
-			const struct dp_probe *p = &rep->targets[i].probes[j];
+	for (i = 0; srep != NULL && srep->mx_reason == DP_R_MX_SECURE && i < srep->nhosts; i++)
+		if (srep->hosts[i].state != DP_MX_CHECKED) {
+			snprintf(buf, sizeof(buf), "MX %d %s: %s", srep->hosts[i].preference,
+			    srep->hosts[i].host, dp_mx_host_outcome(&srep->hosts[i], why,
+			    sizeof(why)));
+			plugin_line(buf);
+		}
+	for (i = 0; i < rep->ntargets; i++) {
+		const struct dp_check_target *t = &rep->targets[i];
 
-			printf("%s %s: %s%s%s\n", rep->targets[i].tg.display, p->label,
+		for (j = 0; j < t->nprobes; j++) {
+			const struct dp_probe *p = &t->probes[j];
+
+			snprintf(buf, sizeof(buf), "%s %s: %s%s%s", t->tg.display, p->label,
 			    dp_reason_text(p->facts.reason),
 			    p->facts.detail[0] ? ": " : "", p->facts.detail);
+			plugin_line(buf);
 		}
+		for (j = 0; j < t->addrs_dropped; j++) {
+			snprintf(buf, sizeof(buf), "%s %s: not checked (over --max-addresses)",
+			    t->tg.display, t->left_out[j]);
+			plugin_line(buf);
+		}
+	}
+}
+
+/*
+ * Output that cannot be written is no check result: Nagios would read an
+ * empty or cut line.  UNKNOWN, with the reason where someone may see it.
+ */
+static int
+finish_output(int state)
+{
+	if (dp_stdout_finish() == -1) {
+		fprintf(stderr, "check_dane: cannot write output: %m\n");
+		return DP_STATE_UNKNOWN;
+	}
+	return state;
 }
 
 static int
 unknown(const char *msg)
 {
-	printf("DANE UNKNOWN - %s\n", msg);
-	return DP_STATE_UNKNOWN;
+	char buf[700];
+
+	snprintf(buf, sizeof(buf), "DANE UNKNOWN - %s", msg);
+	plugin_line(buf);
+	return finish_output(DP_STATE_UNKNOWN);
 }
 
 int
@@ -48,7 +98,7 @@ main(int argc, char *argv[])
 	struct dp_smtp_report srep;
 	struct dp_err err;
 	enum dp_state st;
-	char why[1024], perf[1024];
+	char why[1024], perf[1024], head[2200];
 	int code;
 
 	/*
@@ -56,14 +106,18 @@ main(int argc, char *argv[])
 	 * must be an error on that connection, not the end of the process.
 	 */
 	signal(SIGPIPE, SIG_IGN);
+	if (dp_stdio_guard() == -1) {
+		fprintf(stderr, "check_dane: standard output is closed\n");
+		return DP_STATE_UNKNOWN;
+	}
 	switch (dp_plugin_config_parse(argc, argv, &pc, &err)) {
 	case DP_ACT_HELP:
 		dp_plugin_usage(stdout);
-		return DP_STATE_UNKNOWN;	/* as the guidelines have it for -h */
+		return finish_output(DP_STATE_UNKNOWN);	/* as the guidelines have it for -h */
 	case DP_ACT_VERSION:
 		printf("check_dane (daneprobe) %s (backends: %s; %s)\n", PACKAGE_VERSION,
 		    dp_resolver_backends(), OPENSSL_VERSION_TEXT);
-		return DP_STATE_UNKNOWN;
+		return finish_output(DP_STATE_UNKNOWN);
 	case DP_ACT_RUN:
 		break;
 	default:
@@ -90,12 +144,14 @@ main(int argc, char *argv[])
 	}
 	st = dp_plugin_state(&pc, &facts, why, sizeof(why));
 	dp_perfdata(&pc, &facts, perf, sizeof(perf));
-	printf("DANE %s - %s | %s\n", dp_state_name(st), why, perf);
+	/* The text before '|' is neutralised; the perfdata is all ours. */
+	dp_text_safe(head, sizeof(head), why, DP_TEXT_PLUGIN);
+	printf("DANE %s - %s | %s\n", dp_state_name(st), head, perf);
 	if (pc.core.verbose)
-		print_address_lines(pc.mx ? &srep.check : &crep);
+		print_detail_lines(pc.mx ? &srep.check : &crep, pc.mx ? &srep : NULL);
 	if (pc.mx)
 		dp_smtp_report_clear(&srep);
 	else
 		dp_check_report_clear(&crep);
-	return st;
+	return finish_output(st);
 }

@@ -31,6 +31,9 @@ enum {
 	OPT_SAVE_CHAIN,
 	OPT_STARTTLS,
 	OPT_HELO,
+	OPT_NAME,
+	OPT_MAX_ADDRS,
+	OPT_MAX_MX,
 };
 
 static const struct option long_options[] = {
@@ -48,6 +51,9 @@ static const struct option long_options[] = {
 	{ "save-chain",		required_argument,	NULL, OPT_SAVE_CHAIN },
 	{ "starttls",		required_argument,	NULL, OPT_STARTTLS },
 	{ "helo",		required_argument,	NULL, OPT_HELO },
+	{ "name",		required_argument,	NULL, OPT_NAME },
+	{ "max-addresses",	required_argument,	NULL, OPT_MAX_ADDRS },
+	{ "max-mx",		required_argument,	NULL, OPT_MAX_MX },
 	{ "timeout",		required_argument,	NULL, 't' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "version",		no_argument,		NULL, 'V' },
@@ -79,9 +85,14 @@ dp_usage(FILE *fp)
 	    "      --save-chain FILE  write each presented chain as PEM\n"
 	    "      --starttls PROTO   %s\n"
 	    "      --helo NAME        our name in EHLO/LHLO (default: this host's name)\n"
+	    "      --name NAME        for an address target: the name for SNI and the\n"
+	    "                         certificate (without it only DANE-EE pins an address)\n"
+	    "      --max-addresses N  addresses checked per host (default %d)\n"
+	    "      --max-mx N         MX hosts checked per domain (default %d)\n"
 	    "  -V, --version          show version and backends\n"
 	    "  -h, --help             show this help\n",
-	    DP_DEFAULT_TIMEOUT_MS / 1000, DP_DEFAULT_TRUST_ANCHOR, dp_dialect_names());
+	    DP_DEFAULT_TIMEOUT_MS / 1000, DP_DEFAULT_TRUST_ANCHOR, dp_dialect_names(),
+	    DP_DEFAULT_MAX_ADDRS, DP_DEFAULT_MAX_MX);
 }
 
 int
@@ -97,6 +108,21 @@ dp_parse_timeout(const char *s, unsigned *ms, struct dp_err *err)
 	*ms = (unsigned)(v * 1000 + 0.5);
 	if (*ms == 0)
 		*ms = 1;
+	return 0;
+}
+
+int
+dp_parse_count(const char *s, unsigned max, const char *what, unsigned *v,
+    struct dp_err *err)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (*s < '0' || *s > '9' || errno != 0 || *end != '\0' || n < 1 || n > max)
+		return dp_err_set(err, "invalid %s '%.40s' (1-%u)", what, s, max);
+	*v = (unsigned)n;
 	return 0;
 }
 
@@ -176,6 +202,18 @@ parse_option(int ch, const char *arg, struct dp_config *cfg, struct dp_err *err)
 			return dp_err_set(err, "unknown --starttls '%s' (%s)", arg,
 			    dp_dialect_names());
 		break;
+	case OPT_NAME:
+		if (dp_name_canonical(arg, cfg->name, sizeof(cfg->name), err) == -1) {
+			dp_err_prefix(err, "--name");
+			return -1;
+		}
+		cfg->name[strlen(cfg->name) - 1] = '\0';	/* as SNI and certificates have it */
+		break;
+	case OPT_MAX_ADDRS:
+		return dp_parse_count(arg, DP_MAX_ADDRS_LIMIT, "--max-addresses",
+		    &cfg->max_addrs, err);
+	case OPT_MAX_MX:
+		return dp_parse_count(arg, DP_MAX_MX_LIMIT, "--max-mx", &cfg->max_mx, err);
 	case OPT_HELO:
 		if (dp_name_canonical(arg, cfg->helo, sizeof(cfg->helo), err) == -1) {
 			dp_err_prefix(err, "--helo");
@@ -210,6 +248,8 @@ check_combinations(const struct dp_config *cfg, struct dp_err *err)
 		return dp_err_set(err, "smtp always speaks SMTP on port 25; --starttls is for check");
 	if (cfg->cmd == DP_CMD_LOOKUP && cfg->dialect != NULL)
 		return dp_err_set(err, "--starttls is for check");
+	if (cfg->cmd != DP_CMD_CHECK && cfg->name[0] != '\0')
+		return dp_err_set(err, "--name is for check (with an address target)");
 	return 0;
 }
 
@@ -235,6 +275,8 @@ dp_config_parse(int argc, char **argv, struct dp_config *cfg, struct dp_err *err
 	memset(cfg, 0, sizeof(*cfg));
 	default_helo(cfg->helo, sizeof(cfg->helo));
 	cfg->timeout_ms = DP_DEFAULT_TIMEOUT_MS;
+	cfg->max_addrs = DP_DEFAULT_MAX_ADDRS;
+	cfg->max_mx = DP_DEFAULT_MAX_MX;
 	cfg->proto = "tcp";
 	cfg->res.trust_anchor = DP_DEFAULT_TRUST_ANCHOR;
 	opterr = 0;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "name.h"
 #include "resolver.h"
 #include "starttls.h"
 #include "tlsa.h"
@@ -49,12 +50,32 @@ struct dp_config {
 	const char			*save_chain;
 	const struct dp_dialect		*dialect;	/* --starttls */
 	char				 helo[256];	/* our EHLO name */
+	char				 name[DP_NAME_TEXT_MAX];	/* --name, no root dot; "" none */
+	unsigned			 max_addrs;	/* --max-addresses */
+	unsigned			 max_mx;	/* --max-mx */
 	char *const			*args;		/* operands after the command */
 	int				 nargs;
 };
 
+/*
+ * Addresses probed per host (--max-addresses).  Real hosts have a handful;
+ * a hostile zone could list hundreds, and each costs a socket and a
+ * handshake.  Addresses over the limit are named and make the verdict
+ * "could not check", never OK.
+ */
+#define DP_DEFAULT_MAX_ADDRS	32
+#define DP_MAX_ADDRS_LIMIT	1024
+
+/* Default and largest --max-mx: real domains have a handful of MX hosts. */
+#define DP_DEFAULT_MAX_MX	16
+#define DP_MAX_MX_LIMIT		64	/* each MX host is a target: DP_MAX_TARGETS */
+
 /* Parses SECONDS (fractions allowed, more than 0, at most 3600) into ms. */
 int	dp_parse_timeout(const char *s, unsigned *ms, struct dp_err *err);
+
+/* Parses a count 1..max for option what.  Returns 0 or -1 with err set. */
+int	dp_parse_count(const char *s, unsigned max, const char *what, unsigned *v,
+	    struct dp_err *err);
 
 /* Returns the action, or -1 with err set for a usage error. */
 int	dp_config_parse(int argc, char **argv, struct dp_config *cfg,

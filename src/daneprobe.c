@@ -13,9 +13,21 @@
 
 #include "cli_opts.h"
 #include "lookup.h"
+#include "outfile.h"
 #include "output.h"
 #include "smtp.h"
+#include "textsafe.h"
 #include "verdict.h"
+
+/* Errors can quote file content and peer text: neutralised for a terminal. */
+static void
+print_error(const char *msg)
+{
+	char safe[4 * sizeof(((struct dp_err *)0)->msg)];
+
+	fprintf(stderr, "daneprobe: %s\n", dp_text_safe(safe, sizeof(safe), msg,
+	    DP_TEXT_TERMINAL));
+}
 
 /* The end every command shares: the rendering's result, the chains, the status. */
 static int
@@ -24,14 +36,21 @@ finish(const struct dp_config *cfg, int rendered, const struct dp_check_report *
 {
 	struct dp_err err;
 
-	if (rendered == -1) {
-		fprintf(stderr, "daneprobe: cannot write output\n");
+	if (rendered == -1 || dp_stdout_finish() == -1) {
+		fprintf(stderr, "daneprobe: cannot write output: %m\n");
 		code = DP_EXIT_INTERNAL;
 	}
-	if (chains != NULL && cfg->save_chain != NULL &&
-	    dp_check_save_chains(chains, cfg->save_chain, &err) == -1) {
-		fprintf(stderr, "daneprobe: %s\n", err.msg);
-		code = DP_EXIT_INTERNAL;
+	if (chains != NULL && cfg->save_chain != NULL) {
+		switch (dp_check_save_chains(chains, cfg->save_chain, &err)) {
+		case -1:
+			print_error(err.msg);
+			code = DP_EXIT_INTERNAL;
+			break;
+		case 1:
+			fprintf(stderr, "daneprobe: --save-chain: no address presented a "
+			    "chain; %s not written\n", cfg->save_chain);
+			break;
+		}
 	}
 	return code;
 }
@@ -44,7 +63,7 @@ run_lookup(const struct dp_config *cfg)
 	int code;
 
 	if (dp_lookup_run(cfg, &rep, &code, &err) == -1) {
-		fprintf(stderr, "daneprobe: %s\n", err.msg);
+		print_error(err.msg);
 		return code;
 	}
 	code = finish(cfg, dp_renderer_for(cfg->format)->lookup(stdout, cfg, &rep), NULL, code);
@@ -60,7 +79,7 @@ run_check(const struct dp_config *cfg)
 	int code;
 
 	if (dp_check_run(cfg, &rep, &code, &err) == -1) {
-		fprintf(stderr, "daneprobe: %s\n", err.msg);
+		print_error(err.msg);
 		dp_check_report_clear(&rep);
 		return code;
 	}
@@ -77,7 +96,7 @@ run_smtp(const struct dp_config *cfg)
 	int code;
 
 	if (dp_smtp_run(cfg, &rep, &code, &err) == -1) {
-		fprintf(stderr, "daneprobe: %s\n", err.msg);
+		print_error(err.msg);
 		dp_smtp_report_clear(&rep);
 		return code;
 	}
@@ -85,6 +104,22 @@ run_smtp(const struct dp_config *cfg)
 	    code);
 	dp_smtp_report_clear(&rep);
 	return code;
+}
+
+/* --save-chain is checked before anything goes on the wire (outfile.c). */
+static int
+check_save_chain(const struct dp_config *cfg)
+{
+	const char *inputs[] = { cfg->tlsa_file, cfg->res.trust_anchor, cfg->res.root_hints,
+	    cfg->cafile };
+	struct dp_err err;
+
+	if (dp_outfile_check(cfg->save_chain, inputs, sizeof(inputs) / sizeof(inputs[0]),
+	    &err) == -1) {
+		print_error(err.msg);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -98,21 +133,27 @@ main(int argc, char *argv[])
 	 * must be an error on that connection, not the end of the process.
 	 */
 	signal(SIGPIPE, SIG_IGN);
+	if (dp_stdio_guard() == -1) {
+		fprintf(stderr, "daneprobe: standard output is closed\n");
+		return DP_EXIT_INTERNAL;
+	}
 	switch (dp_config_parse(argc, argv, &cfg, &err)) {
 	case DP_ACT_HELP:
 		dp_usage(stdout);
-		return DP_EXIT_OK;
+		return dp_stdout_finish() == -1 ? DP_EXIT_INTERNAL : DP_EXIT_OK;
 	case DP_ACT_VERSION:
 		printf("daneprobe %s (backends: %s; %s)\n", PACKAGE_VERSION,
 		    dp_resolver_backends(), OPENSSL_VERSION_TEXT);
-		return DP_EXIT_OK;
+		return dp_stdout_finish() == -1 ? DP_EXIT_INTERNAL : DP_EXIT_OK;
 	case DP_ACT_RUN:
 		break;
 	default:
-		fprintf(stderr, "daneprobe: %s\n", err.msg);
+		print_error(err.msg);
 		fprintf(stderr, "usage: daneprobe lookup|check [options] ... (daneprobe -h for help)\n");
 		return DP_EXIT_USAGE;
 	}
+	if (cfg.save_chain != NULL && check_save_chain(&cfg) == -1)
+		return DP_EXIT_USAGE;
 	switch (cfg.cmd) {
 	case DP_CMD_LOOKUP:
 		return run_lookup(&cfg);

@@ -64,27 +64,49 @@ void
 dp_target_summary(const struct dp_check_target *t, char *buf, size_t len)
 {
 	const struct dp_tlsaset *set = t->used_expanded ? &t->tlsa_exp : &t->tlsa;
-	size_t i, ok = 0;
+	size_t i, ok = 0, total = t->nprobes + t->addrs_dropped;
+	char cut[96] = "";
 
 	for (i = 0; i < t->nprobes; i++)
 		if (t->probes[i].facts.reason == DP_R_VERIFIED)
 			ok++;
-	if (t->addr_reason == DP_R_ADDR_BOGUS || t->addr_reason == DP_R_NO_ADDRESS)
+	if (t->addrs_dropped > 0)
+		snprintf(cut, sizeof(cut), ", %zu not checked (over --max-addresses %zu)",
+		    t->addrs_dropped, t->nprobes);
+	if (t->addr_reason == DP_R_ADDR_BOGUS || t->addr_reason == DP_R_NO_ADDRESS ||
+	    t->addr_reason == DP_R_INTERNAL)
 		snprintf(buf, len, "%s: %s", dp_reason_text(t->addr_reason), t->addr_detail);
 	else if (set->reason != DP_R_TLSA_SECURE && set->reason != DP_R_TLSA_OUT_OF_BAND)
 		snprintf(buf, len, "%s%s%s", dp_reason_text(set->reason),
 		    set->detail[0] ? ": " : "", set->detail);
 	else
-		snprintf(buf, len, "%zu of %zu address%s verified%s%s", ok, t->nprobes,
-		    t->nprobes == 1 ? "" : "es",
+		snprintf(buf, len, "%zu of %zu address%s verified%s%s%s", ok, total,
+		    total == 1 ? "" : "es", cut,
 		    set->reason == DP_R_TLSA_OUT_OF_BAND ? " against records from the command line (not DNSSEC)" : "",
 		    t->addr_reason == DP_R_ADDR_LOOKUP_FAILED ? "; an address lookup failed" : "");
+}
+
+const char *
+dp_mx_host_outcome(const struct dp_mx_host *h, char *buf, size_t len)
+{
+	switch (h->state) {
+	case DP_MX_CHECKED:
+		snprintf(buf, len, "checked");
+		break;
+	case DP_MX_UNUSABLE:
+		snprintf(buf, len, "not checked: %s", h->why);
+		break;
+	case DP_MX_LEFT_OUT:
+		snprintf(buf, len, "not checked: over --max-mx");
+		break;
+	}
+	return buf;
 }
 
 void
 dp_smtp_summary(const struct dp_smtp_report *rep, char *buf, size_t len)
 {
-	size_t i, j, ok = 0, total = 0;
+	size_t i, j, ok = 0, total = 0, o;
 
 	if (rep->mx_reason != DP_R_MX_SECURE) {
 		snprintf(buf, len, "%s%s%s", dp_reason_text(rep->mx_reason),
@@ -95,7 +117,21 @@ dp_smtp_summary(const struct dp_smtp_report *rep, char *buf, size_t len)
 		for (j = 0; j < rep->check.targets[i].nprobes; j++, total++)
 			if (rep->check.targets[i].probes[j].facts.reason == DP_R_VERIFIED)
 				ok++;
-	snprintf(buf, len, "%s%zu MX host%s, %zu of %zu addresses verified",
-	    rep->implicit_mx ? "implicit MX: " : "", rep->check.ntargets,
-	    rep->check.ntargets == 1 ? "" : "s", ok, total);
+	if (rep->check.ntargets == 0) {
+		snprintf(buf, len, "%s", dp_reason_text(DP_R_MX_NO_HOST));
+		o = strlen(buf);
+		if (rep->implicit_mx && rep->mx_detail[0] != '\0')
+			snprintf(buf + o, len - o, ": implicit MX: %s", rep->mx_detail);
+	} else
+		snprintf(buf, len, "%s%zu MX host%s, %zu of %zu addresses verified",
+		    rep->implicit_mx ? "implicit MX: " : "", rep->check.ntargets,
+		    rep->check.ntargets == 1 ? "" : "s", ok, total);
+	o = strlen(buf);
+	if (rep->nunusable > 0 && !rep->implicit_mx)
+		snprintf(buf + o, len - o, "; %zu MX host%s with a name that cannot be checked",
+		    rep->nunusable, rep->nunusable == 1 ? "" : "s");
+	o = strlen(buf);
+	if (rep->nleft_out > 0)
+		snprintf(buf + o, len - o, "; %zu MX host%s not checked (over --max-mx %u)",
+		    rep->nleft_out, rep->nleft_out == 1 ? "" : "s", rep->max_mx);
 }

@@ -38,6 +38,8 @@ const char	*dp_record_outcome(const struct dp_check_target *t,
 /* One line that sums up a target, e.g. "2 of 2 addresses verified". */
 void	dp_target_summary(const struct dp_check_target *t, char *buf, size_t len);
 
+/* What became of an MX host: "checked", "not checked: why". */
+const char	*dp_mx_host_outcome(const struct dp_mx_host *h, char *buf, size_t len);
 /* One line that sums up a mail domain. */
 void	dp_smtp_summary(const struct dp_smtp_report *rep, char *buf, size_t len);
 

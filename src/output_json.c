@@ -2,10 +2,16 @@
  * output_json.c: JSON for programs, built with jansson (which does the
  * escaping).  The schema is documented in daneprobe(1), JSON OUTPUT, and
  * carries "version" so that consumers can tell changes apart.
+ *
+ * Every string goes in through jstr(), which applies the one rule for
+ * text we do not control (textsafe.c): jansson refuses a string that is
+ * not UTF-8, and json_pack would then drop the whole object, so octets
+ * that are not UTF-8 are shown as "\xHH" and nothing is ever lost.
  */
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include <jansson.h>
@@ -13,6 +19,24 @@
 #include "cert.h"
 #include "dnsmsg.h"
 #include "output.h"
+#include "textsafe.h"
+
+/* A JSON string of s, neutralised; never NULL for a non-NULL s (bar memory). */
+static json_t *
+jstr(const char *s)
+{
+	size_t len = strlen(s) * 4 + 1;
+	json_t *o;
+	char *buf;
+
+	if (dp_text_is_safe(s, DP_TEXT_JSON))
+		return json_string(s);
+	if ((buf = malloc(len)) == NULL)
+		return NULL;
+	o = json_string(dp_text_safe(buf, len, s, DP_TEXT_JSON));
+	free(buf);
+	return o;
+}
 
 static json_t *
 json_time_or_null(time_t t)
@@ -22,13 +46,13 @@ json_time_or_null(time_t t)
 	if (t == 0)
 		return json_null();
 	dp_format_time(t, buf, sizeof(buf));
-	return json_string(buf);
+	return jstr(buf);
 }
 
 static json_t *
 json_str_or_null(const char *s)
 {
-	return s != NULL && *s != '\0' ? json_string(s) : json_null();
+	return s != NULL && *s != '\0' ? jstr(s) : json_null();
 }
 
 static const char *
@@ -49,10 +73,10 @@ json_cnames(const struct dp_answer *ans)
 	size_t i;
 
 	for (i = 0; i < ans->ncnames; i++)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:s}",
-		    "owner", ans->cnames[i].owner, "target", ans->cnames[i].target,
+		json_array_append_new(arr, json_pack("{s:o, s:o, s:I, s:o}",
+		    "owner", jstr(ans->cnames[i].owner), "target", jstr(ans->cnames[i].target),
 		    "ttl", (json_int_t)ans->cnames[i].ttl,
-		    "dnssec", dp_dnssec_name(ans->cnames[i].state)));
+		    "dnssec", jstr(dp_dnssec_name(ans->cnames[i].state))));
 	return arr;
 }
 
@@ -62,12 +86,12 @@ json_answer(const struct dp_answer *ans)
 {
 	if (ans == NULL)
 		return json_null();
-	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:I}",
-	    "name", ans->qname,
-	    "backend", ans->backend,
-	    "status", lookup_status_name(ans->status),
-	    "rcode", ans->rcode >= 0 ? json_string(dp_rcode_name(ans->rcode)) : json_null(),
-	    "dnssec", json_string(dp_dnssec_name(ans->state)),
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I}",
+	    "name", jstr(ans->qname),
+	    "backend", jstr(ans->backend),
+	    "status", jstr(lookup_status_name(ans->status)),
+	    "rcode", ans->rcode >= 0 ? jstr(dp_rcode_name(ans->rcode)) : json_null(),
+	    "dnssec", jstr(dp_dnssec_name(ans->state)),
 	    "why", json_str_or_null(ans->why),
 	    "ttl", ans->has_ttl ? json_integer(ans->ttl) : json_null(),
 	    "signature_expires", json_time_or_null(ans->sig_expires),
@@ -82,12 +106,12 @@ json_tlsa_record(const struct dp_tlsa *t)
 	json_t *o;
 
 	dp_tlsa_acronyms(t, acr, sizeof(acr));
-	o = json_pack("{s:i, s:i, s:i, s:s, s:s, s:b, s:o}",
+	o = json_pack("{s:i, s:i, s:i, s:o, s:o, s:b, s:o}",
 	    "usage", t->usage, "selector", t->selector, "matching_type", t->mtype,
-	    "text", txt ? txt : "", "acronyms", acr,
+	    "text", jstr(txt ? txt : ""), "acronyms", jstr(acr),
 	    "usable", t->usability == DP_TLSA_USABLE,
 	    "unusable_reason", t->usability == DP_TLSA_USABLE ? json_null() :
-	    json_string(dp_tlsa_usability_text(t->usability)));
+	    jstr(dp_tlsa_usability_text(t->usability)));
 	free(txt);
 	return o;
 }
@@ -100,10 +124,10 @@ json_tlsaset(const struct dp_tlsaset *set)
 
 	for (i = 0; i < set->nrecs; i++)
 		json_array_append_new(recs, json_tlsa_record(&set->recs[i]));
-	return json_pack("{s:s, s:s, s:s, s:o, s:i, s:o, s:o, s:b}",
-	    "owner", set->owner,
-	    "code", dp_reason_code(set->reason),
-	    "text", dp_reason_text(set->reason),
+	return json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o, s:b}",
+	    "owner", jstr(set->owner),
+	    "code", jstr(dp_reason_code(set->reason)),
+	    "text", jstr(dp_reason_text(set->reason)),
 	    "detail", json_str_or_null(set->detail),
 	    "usable", (int)set->nusable,
 	    "records", recs,
@@ -127,9 +151,9 @@ json_emit(FILE *fp, json_t *doc)
 static int
 json_lookup(FILE *fp, const struct dp_config *cfg, const struct dp_lookup_report *rep)
 {
-	return json_emit(fp, json_pack("{s:i, s:s, s:i, s:o}",
+	return json_emit(fp, json_pack("{s:i, s:o, s:i, s:o}",
 	    "version", DP_JSON_VERSION,
-	    "command", "lookup",
+	    "command", jstr("lookup"),
 	    "exit", rep->exit_code,
 	    "tlsa", json_tlsaset(&rep->set)));
 }
@@ -146,11 +170,11 @@ json_chain(const struct dp_probe *p)
 
 		dp_cert_info(sk_X509_value(p->facts.chain, i), &ci);
 		for (j = 0; j < ci.nsans; j++)
-			json_array_append_new(sans, json_string(ci.sans[j]));
-		json_array_append_new(arr, json_pack("{s:i, s:s, s:s, s:o, s:o, s:s, s:s}",
-		    "depth", i, "subject", ci.subject, "issuer", ci.issuer, "san", sans,
+			json_array_append_new(sans, jstr(ci.sans[j]));
+		json_array_append_new(arr, json_pack("{s:i, s:o, s:o, s:o, s:o, s:o, s:o}",
+		    "depth", i, "subject", jstr(ci.subject), "issuer", jstr(ci.issuer), "san", sans,
 		    "not_after", json_time_or_null(ci.not_after),
-		    "spki_sha256", ci.spki_sha256, "cert_sha256", ci.cert_sha256));
+		    "spki_sha256", jstr(ci.spki_sha256), "cert_sha256", jstr(ci.cert_sha256)));
 	}
 	return arr;
 }
@@ -169,9 +193,9 @@ json_match(const struct dp_dane_match *m)
 	for (i = 0; i < m->datalen && i < 64; i++)
 		snprintf(hex + 2 * i, 3, "%02x", m->data[i]);
 	hex[2 * i] = '\0';
-	return json_pack("{s:i, s:i, s:i, s:i, s:s, s:s}", "depth", m->depth,
+	return json_pack("{s:i, s:i, s:i, s:i, s:o, s:o}", "depth", m->depth,
 	    "usage", m->usage, "selector", m->selector, "matching_type", m->mtype,
-	    "acronyms", acr, "data", hex);
+	    "acronyms", jstr(acr), "data", jstr(hex));
 }
 
 static json_t *
@@ -183,20 +207,20 @@ json_probe(const struct dp_check_target *t, const struct dp_probe *p)
 	size_t i;
 
 	for (i = 0; i < set->nrecs; i++)
-		json_array_append_new(recs, json_pack("{s:i, s:s}", "index", (int)i,
-		    "outcome", dp_record_outcome(t, p, i, buf, sizeof(buf))));
-	return json_pack("{s:s, s:i, s:s, s:s, s:o, s:i, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I}}",
-	    "address", p->label,
+		json_array_append_new(recs, json_pack("{s:i, s:o}", "index", (int)i,
+		    "outcome", jstr(dp_record_outcome(t, p, i, buf, sizeof(buf)))));
+	return json_pack("{s:o, s:i, s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I}}",
+	    "address", jstr(p->label),
 	    "family", p->family == AF_INET6 ? 6 : 4,
-	    "code", dp_reason_code(p->facts.reason),
-	    "text", dp_reason_text(p->facts.reason),
+	    "code", jstr(dp_reason_code(p->facts.reason)),
+	    "text", jstr(dp_reason_text(p->facts.reason)),
 	    "detail", json_str_or_null(p->facts.detail),
 	    "exit", dp_reason_exit(p->facts.reason),
-	    "starttls", p->dialect == NULL ? json_null() : json_pack("{s:s, s:o}",
-	    "dialect", p->dialect, "phase", json_str_or_null(p->starttls_phase)),
+	    "starttls", p->dialect == NULL ? json_null() : json_pack("{s:o, s:o}",
+	    "dialect", jstr(p->dialect), "phase", json_str_or_null(p->starttls_phase)),
 	    "match", json_match(&p->facts.match),
-	    "tls", p->facts.version[0] ? json_pack("{s:s, s:s}", "version",
-	    p->facts.version, "cipher", p->facts.cipher) : json_null(),
+	    "tls", p->facts.version[0] ? json_pack("{s:o, s:o}", "version",
+	    jstr(p->facts.version), "cipher", jstr(p->facts.cipher)) : json_null(),
 	    "chain", json_chain(p),
 	    "records", recs,
 	    "timings_ms", "connect", (json_int_t)p->connect_ms,
@@ -207,30 +231,33 @@ static json_t *
 json_target(const struct dp_check_target *t)
 {
 	const struct dp_tlsaset *set = t->used_expanded ? &t->tlsa_exp : &t->tlsa;
-	json_t *addrs = json_array();
+	json_t *addrs = json_array(), *left = json_array();
 	char summary[768];
 	size_t i;
 
 	for (i = 0; i < t->nprobes; i++)
 		json_array_append_new(addrs, json_probe(t, &t->probes[i]));
+	for (i = 0; i < t->addrs_dropped; i++)
+		json_array_append_new(left, jstr(t->left_out[i]));
 	dp_target_summary(t, summary, sizeof(summary));
-	return json_pack("{s:s, s:s, s:i, s:i, s:s, s:o, s:o, s:o, s:o, s:{s:s, s:o, s:o, s:o}, s:o, s:i, s:I}",
-	    "target", t->tg.input,
-	    "host", t->tg.host,
+	return json_pack("{s:o, s:o, s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o, s:o, s:o}, s:o, s:i, s:o, s:I}",
+	    "target", jstr(t->tg.input),
+	    "host", jstr(t->tg.host),
 	    "port", (int)t->tg.port,
 	    "exit", t->exit_code,
-	    "summary", summary,
+	    "summary", jstr(summary),
 	    "tlsa", json_tlsaset(set),
 	    "tlsa_base_domain", json_str_or_null(t->base_domain),
 	    "expanded_name", json_str_or_null(t->expanded),
 	    "tlsa_original", t->used_expanded ? json_tlsaset(&t->tlsa) : json_null(),
 	    "address_lookup",
-	    "code", t->addr_reason == DP_R_VERIFIED ? "ok" : dp_reason_code(t->addr_reason),
+	    "code", jstr(t->addr_reason == DP_R_VERIFIED ? "ok" : dp_reason_code(t->addr_reason)),
 	    "detail", json_str_or_null(t->addr_detail),
 	    "a", json_answer(t->addr_ans[0]),
 	    "aaaa", json_answer(t->addr_ans[1]),
 	    "addresses", addrs,
 	    "addresses_not_checked", (int)t->addrs_dropped,
+	    "addresses_left_out", left,
 	    "dns_ms", (json_int_t)t->dns_ms);
 }
 
@@ -245,6 +272,20 @@ json_mx_target(const struct dp_check_target *t)
 	return o;
 }
 
+static json_t *
+json_mx_host(const struct dp_smtp_report *rep, const struct dp_mx_host *h)
+{
+	static const char *const states[] = { "checked", "unusable", "left-out" };
+	bool judged = rep->mx_reason == DP_R_MX_SECURE;
+
+	return json_pack("{s:o, s:i, s:o, s:o}",
+	    "host", jstr(h->host),
+	    "preference", h->preference,
+	    "state", judged ? jstr(states[h->state]) : json_null(),
+	    "why", judged && h->state != DP_MX_CHECKED ? jstr(h->state == DP_MX_UNUSABLE ?
+	    h->why : dp_reason_text(DP_R_MX_LIMIT)) : json_null());
+}
+
 static int
 json_check(FILE *fp, const struct dp_config *cfg, const struct dp_check_report *rep)
 {
@@ -253,11 +294,11 @@ json_check(FILE *fp, const struct dp_config *cfg, const struct dp_check_report *
 
 	for (i = 0; i < rep->ntargets; i++)
 		json_array_append_new(targets, json_target(&rep->targets[i]));
-	return json_emit(fp, json_pack("{s:i, s:s, s:i, s:s?, s:I, s:o}",
+	return json_emit(fp, json_pack("{s:i, s:o, s:i, s:o, s:I, s:o}",
 	    "version", DP_JSON_VERSION,
-	    "command", "check",
+	    "command", jstr("check"),
 	    "exit", rep->exit_code,
-	    "backend", rep->backend,
+	    "backend", rep->backend != NULL ? jstr(rep->backend) : json_null(),
 	    "elapsed_ms", (json_int_t)rep->elapsed_ms,
 	    "targets", targets));
 }
@@ -266,25 +307,24 @@ static int
 json_smtp(FILE *fp, const struct dp_config *cfg, const struct dp_smtp_report *rep)
 {
 	json_t *targets = json_array(), *hosts = json_array();
-	char summary[768];
+	char summary[1024];
 	size_t i;
 
 	for (i = 0; i < rep->check.ntargets; i++)
 		json_array_append_new(targets, json_mx_target(&rep->check.targets[i]));
 	for (i = 0; i < rep->nhosts; i++)
-		json_array_append_new(hosts, json_pack("{s:s, s:i}", "host",
-		    rep->hosts[i].host, "preference", rep->hosts[i].preference));
+		json_array_append_new(hosts, json_mx_host(rep, &rep->hosts[i]));
 	dp_smtp_summary(rep, summary, sizeof(summary));
-	return json_emit(fp, json_pack("{s:i, s:s, s:i, s:s?, s:s, s:s, s:{s:s, s:s, s:o, s:o, s:o}, s:b, s:b, s:I, s:o}",
+	return json_emit(fp, json_pack("{s:i, s:o, s:i, s:o, s:o, s:o, s:{s:o, s:o, s:o, s:o, s:o}, s:b, s:b, s:I, s:o}",
 	    "version", DP_JSON_VERSION,
-	    "command", "smtp",
+	    "command", jstr("smtp"),
 	    "exit", rep->exit_code,
-	    "backend", rep->check.backend,
-	    "domain", rep->domain,
-	    "summary", summary,
+	    "backend", rep->check.backend != NULL ? jstr(rep->check.backend) : json_null(),
+	    "domain", jstr(rep->domain),
+	    "summary", jstr(summary),
 	    "mx",
-	    "code", dp_reason_code(rep->mx_reason),
-	    "text", dp_reason_text(rep->mx_reason),
+	    "code", jstr(dp_reason_code(rep->mx_reason)),
+	    "text", jstr(dp_reason_text(rep->mx_reason)),
 	    "detail", json_str_or_null(rep->mx_detail),
 	    "dns", json_answer(rep->mx),
 	    "hosts", hosts,

@@ -1,24 +1,56 @@
 /*
  * output_text.c: text for people.  The first line is the verdict and
  * names what was checked; the lines under it give the evidence.
+ *
+ * Every line goes out through line(), which neutralises it for a terminal
+ * (textsafe.c): the lines carry server replies, certificate and DNS names
+ * and resolver reasons, and none of them may move a cursor or start an
+ * escape sequence.  Our own text has no control bytes, so a whole line is
+ * passed through the one rule, and only line() writes a newline.
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cert.h"
 #include "dnsmsg.h"
 #include "output.h"
+#include "textsafe.h"
 
 /* Full certificates in TLSA data are long; without -v show this many hex digits. */
 #define SHORT_HEX	64
+/* One line of output: the longest is a full-certificate record with -vv. */
+#define LINE_MAX_TEXT	(DP_NAME_TEXT_MAX + 2 * 65536 + 256)
+
+static void	line(FILE *fp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+line(FILE *fp, const char *fmt, ...)
+{
+	static const size_t max = LINE_MAX_TEXT;
+	char *raw, *safe;
+	va_list ap;
+
+	if ((raw = malloc(max)) == NULL || (safe = malloc(4 * max)) == NULL) {
+		free(raw);
+		fputs("(out of memory)\n", fp);
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(raw, max, fmt, ap);
+	va_end(ap);
+	fprintf(fp, "%s\n", dp_text_safe(safe, 4 * max, raw, DP_TEXT_TERMINAL));
+	free(raw);
+	free(safe);
+}
 
 /* The first line of every report: "WHAT: STATE: reason[: detail]". */
 static void
 text_verdict(FILE *fp, const char *what, enum dp_reason reason, const char *detail)
 {
-	fprintf(fp, "%s: %s: %s%s%s\n", what, dp_exit_word(dp_reason_exit(reason)),
+	line(fp, "%s: %s: %s%s%s", what, dp_exit_word(dp_reason_exit(reason)),
 	    dp_reason_text(reason), detail && *detail ? ": " : "", detail ? detail : "");
 }
 
@@ -37,7 +69,7 @@ text_tlsa_records(FILE *fp, const struct dp_tlsaset *set, int verbose)
 			shown = SHORT_HEX + 6;
 			snprintf(more, sizeof(more), "... (%zu octets)", t->datalen);
 		}
-		fprintf(fp, "  %.*s%s  %s  %s%s\n", shown, txt ? txt : "", more, acr,
+		line(fp, "  %.*s%s  %s  %s%s", shown, txt ? txt : "", more, acr,
 		    t->usability == DP_TLSA_USABLE ? "usable" : "unusable: ",
 		    t->usability == DP_TLSA_USABLE ? "" :
 		    dp_tlsa_usability_text(t->usability));
@@ -48,24 +80,24 @@ text_tlsa_records(FILE *fp, const struct dp_tlsaset *set, int verbose)
 static void
 text_answer(FILE *fp, const struct dp_answer *ans)
 {
-	char when[32];
+	char when[32], rcode[32] = "", ttl[32] = "", sig[96] = "";
 	size_t i;
 
-	fprintf(fp, "  dnssec %s, backend %s", dp_dnssec_name(ans->state), ans->backend);
 	if (ans->rcode >= 0)
-		fprintf(fp, ", rcode %s", dp_rcode_name(ans->rcode));
+		snprintf(rcode, sizeof(rcode), ", rcode %s", dp_rcode_name(ans->rcode));
 	if (ans->has_ttl)
-		fprintf(fp, ", ttl %u", ans->ttl);
+		snprintf(ttl, sizeof(ttl), ", ttl %u", ans->ttl);
 	if (ans->sig_expires != 0) {
 		dp_format_time(ans->sig_expires, when, sizeof(when));
-		fprintf(fp, ", signatures expire %s (in %.1f days)", when,
+		snprintf(sig, sizeof(sig), ", signatures expire %s (in %.1f days)", when,
 		    difftime(ans->sig_expires, time(NULL)) / 86400.0);
 	}
-	fprintf(fp, ", %llu ms\n", (unsigned long long)ans->elapsed_ms);
+	line(fp, "  dnssec %s, backend %s%s%s%s, %llu ms", dp_dnssec_name(ans->state),
+	    ans->backend, rcode, ttl, sig, (unsigned long long)ans->elapsed_ms);
 	if (ans->why != NULL && ans->state != DP_DNSSEC_SECURE)
-		fprintf(fp, "  why: %s\n", ans->why);
+		line(fp, "  why: %s", ans->why);
 	for (i = 0; i < ans->ncnames; i++)
-		fprintf(fp, "  CNAME %s -> %s (%s)\n", ans->cnames[i].owner,
+		line(fp, "  CNAME %s -> %s (%s)", ans->cnames[i].owner,
 		    ans->cnames[i].target, dp_dnssec_name(ans->cnames[i].state));
 }
 
@@ -84,38 +116,41 @@ text_lookup(FILE *fp, const struct dp_config *cfg, const struct dp_lookup_report
 }
 
 static void
-text_match(FILE *fp, const struct dp_dane_match *m)
+match_text(const struct dp_dane_match *m, char *buf, size_t len)
 {
 	struct dp_tlsa t = { .usage = m->usage, .selector = m->selector, .mtype = m->mtype };
 	char acr[96];
 
 	dp_tlsa_acronyms(&t, acr, sizeof(acr));
 	if (m->depth == 0)
-		fprintf(fp, ": %s matched the leaf certificate", acr);
+		snprintf(buf, len, ": %s matched the leaf certificate", acr);
 	else
-		fprintf(fp, ": %s matched the issuer at depth %d", acr, m->depth);
+		snprintf(buf, len, ": %s matched the issuer at depth %d", acr, m->depth);
 }
 
 static void
 text_chain(FILE *fp, const struct dp_probe *p)
 {
 	struct dp_cert_info ci;
-	char when[32];
+	char when[32], sans[DP_CERT_MAX_SANS * 130 + 32];
+	size_t o;
 	int i, j;
 
 	for (i = 0; i < sk_X509_num(p->facts.chain); i++) {
 		dp_cert_info(sk_X509_value(p->facts.chain, i), &ci);
 		dp_format_time(ci.not_after, when, sizeof(when));
-		fprintf(fp, "      [%d] subject %s\n          issuer %s\n          notAfter %s, "
-		    "SPKI SHA-256 %s\n", i, ci.subject, ci.issuer, when, ci.spki_sha256);
-		if (ci.nsans > 0) {
-			fprintf(fp, "          SAN");
-			for (j = 0; j < ci.nsans; j++)
-				fprintf(fp, " %s", ci.sans[j]);
-			if (ci.more_sans)
-				fprintf(fp, " (+%d more)", ci.more_sans);
-			fprintf(fp, "\n");
-		}
+		line(fp, "      [%d] subject %s", i, ci.subject);
+		line(fp, "          issuer %s", ci.issuer);
+		line(fp, "          notAfter %s, SPKI SHA-256 %s", when, ci.spki_sha256);
+		if (ci.nsans == 0)
+			continue;
+		o = 0;
+		sans[0] = '\0';
+		for (j = 0; j < ci.nsans && o < sizeof(sans); j++)
+			o += (size_t)snprintf(sans + o, sizeof(sans) - o, " %s", ci.sans[j]);
+		if (ci.more_sans && o < sizeof(sans))
+			snprintf(sans + o, sizeof(sans) - o, " (+%d more)", ci.more_sans);
+		line(fp, "          SAN%s", sans);
 	}
 }
 
@@ -127,59 +162,78 @@ text_probe_detail(FILE *fp, const struct dp_check_target *t, const struct dp_pro
 	size_t i;
 
 	if (p->dialect != NULL)
-		fprintf(fp, "    STARTTLS %s: %s\n", p->dialect,
+		line(fp, "    STARTTLS %s: %s", p->dialect,
 		    p->starttls_phase ? p->starttls_phase : "not reached");
 	if (p->facts.version[0])
-		fprintf(fp, "    %s, %s\n", p->facts.version, p->facts.cipher);
-	fprintf(fp, "    timings: connect %llu ms, handshake %llu ms\n",
+		line(fp, "    %s, %s", p->facts.version, p->facts.cipher);
+	line(fp, "    timings: connect %llu ms, handshake %llu ms",
 	    (unsigned long long)p->connect_ms, (unsigned long long)p->handshake_ms);
 	if (p->facts.chain != NULL) {
-		fprintf(fp, "    chain presented:\n");
+		line(fp, "    chain presented:");
 		text_chain(fp, p);
 	}
 	for (i = 0; i < set->nrecs; i++) {
 		dp_tlsa_acronyms(&set->recs[i], acr, sizeof(acr));
-		fprintf(fp, "    record %zu %s: %s\n", i + 1, acr,
+		line(fp, "    record %zu %s: %s", i + 1, acr,
 		    dp_record_outcome(t, p, i, buf, sizeof(buf)));
 	}
+}
+
+/* "  not checked: A, B, ... (N addresses over --max-addresses M)" */
+static void
+text_left_out(FILE *fp, const struct dp_check_target *t)
+{
+	char list[1024];
+	size_t i, o = 0;
+
+	list[0] = '\0';
+	for (i = 0; i < t->addrs_dropped && o + 80 < sizeof(list); i++)
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", i ? ", " : "",
+		    t->left_out[i]);
+	if (i < t->addrs_dropped)
+		snprintf(list + o, sizeof(list) - o, ", and %zu more", t->addrs_dropped - i);
+	line(fp, "  not checked: %s (%zu address%s over --max-addresses %zu: could not "
+	    "check)", list, t->addrs_dropped, t->addrs_dropped == 1 ? "" : "es", t->nprobes);
 }
 
 static void
 text_target(FILE *fp, const struct dp_config *cfg, const struct dp_check_target *t)
 {
 	const struct dp_tlsaset *set = t->used_expanded ? &t->tlsa_exp : &t->tlsa;
-	char summary[768];
+	char summary[768], extra[512], dialect[64] = "", name[DP_NAME_TEXT_MAX + 16] = "";
 	size_t i;
 
 	dp_target_summary(t, summary, sizeof(summary));
-	fprintf(fp, "%s%s%s%s: %s: %s\n", t->tg.display, t->opts.dialect ? " (STARTTLS " : "",
-	    t->opts.dialect ? t->opts.dialect->name : "", t->opts.dialect ? ")" : "",
-	    dp_exit_word(t->exit_code), summary);
+	if (t->opts.dialect != NULL)
+		snprintf(dialect, sizeof(dialect), " (STARTTLS %s)", t->opts.dialect->name);
+	if (t->tg.is_addr && t->nrefnames > 0)
+		snprintf(name, sizeof(name), " (as %s)", t->refnames[0]);
+	line(fp, "%s%s%s: %s: %s", t->tg.display, name, dialect, dp_exit_word(t->exit_code),
+	    summary);
 	if (set->ans != NULL || set->nrecs > 0) {
-		fprintf(fp, "  TLSA %s", set->owner);
-		if (set->ans != NULL)
-			fprintf(fp, " (DNSSEC %s)", dp_dnssec_name(set->ans->state));
-		fprintf(fp, ": %zu record%s, %zu usable%s\n", set->nrecs,
-		    set->nrecs == 1 ? "" : "s", set->nusable,
+		snprintf(extra, sizeof(extra), "%s", set->ans == NULL ? "" : " (DNSSEC ");
+		line(fp, "  TLSA %s%s%s%s: %zu record%s, %zu usable%s", set->owner, extra,
+		    set->ans != NULL ? dp_dnssec_name(set->ans->state) : "",
+		    set->ans != NULL ? ")" : "", set->nrecs, set->nrecs == 1 ? "" : "s",
+		    set->nusable,
 		    t->used_expanded ? ", at the CNAME-expanded name (RFC 7671 section 7)" : "");
 	}
 	if (t->addr_reason == DP_R_ADDR_LOOKUP_FAILED)
-		fprintf(fp, "  %s: %s\n", dp_reason_text(t->addr_reason), t->addr_detail);
-	if (t->addrs_dropped > 0)
-		fprintf(fp, "  %zu more addresses not checked (at most %d per host)\n",
-		    t->addrs_dropped, DP_MAX_ADDRS);
+		line(fp, "  %s: %s", dp_reason_text(t->addr_reason), t->addr_detail);
 	for (i = 0; i < t->nprobes; i++) {
 		const struct dp_probe *p = &t->probes[i];
 
-		fprintf(fp, "  %s: %s", p->label, dp_reason_text(p->facts.reason));
+		extra[0] = '\0';
 		if (p->facts.reason == DP_R_VERIFIED)
-			text_match(fp, &p->facts.match);
+			match_text(&p->facts.match, extra, sizeof(extra));
 		else if (p->facts.detail[0])
-			fprintf(fp, " (%s)", p->facts.detail);
-		fprintf(fp, "\n");
+			snprintf(extra, sizeof(extra), " (%s)", p->facts.detail);
+		line(fp, "  %s: %s%s", p->label, dp_reason_text(p->facts.reason), extra);
 		if (cfg->verbose)
 			text_probe_detail(fp, t, p);
 	}
+	if (t->addrs_dropped > 0)
+		text_left_out(fp, t);
 	if (cfg->verbose) {
 		text_tlsa_records(fp, set, cfg->verbose > 1);
 		if (set->ans != NULL)
@@ -195,7 +249,7 @@ text_check(FILE *fp, const struct dp_config *cfg, const struct dp_check_report *
 	for (i = 0; i < rep->ntargets; i++)
 		text_target(fp, cfg, &rep->targets[i]);
 	if (cfg->verbose)
-		fprintf(fp, "total %llu ms, backend %s\n", (unsigned long long)rep->elapsed_ms,
+		line(fp, "total %llu ms, backend %s", (unsigned long long)rep->elapsed_ms,
 		    rep->backend ? rep->backend : "none (no DNS needed)");
 	return ferror(fp) ? -1 : 0;
 }
@@ -203,14 +257,21 @@ text_check(FILE *fp, const struct dp_config *cfg, const struct dp_check_report *
 static int
 text_smtp(FILE *fp, const struct dp_config *cfg, const struct dp_smtp_report *rep)
 {
-	char summary[768];
+	char summary[1024], outcome[300];
 	size_t i;
 
 	dp_smtp_summary(rep, summary, sizeof(summary));
-	fprintf(fp, "%.*s: %s: %s\n", (int)strlen(rep->domain) - 1, rep->domain,
+	line(fp, "%.*s: %s: %s", (int)strlen(rep->domain) - 1, rep->domain,
 	    dp_exit_word(rep->exit_code), summary);
-	for (i = 0; i < rep->nhosts; i++)
-		fprintf(fp, "  MX %d %s\n", rep->hosts[i].preference, rep->hosts[i].host);
+	for (i = 0; i < rep->nhosts; i++) {
+		const struct dp_mx_host *h = &rep->hosts[i];
+
+		if (rep->mx_reason == DP_R_MX_SECURE && h->state != DP_MX_CHECKED)
+			line(fp, "  MX %d %s: %s", h->preference, h->host,
+			    dp_mx_host_outcome(h, outcome, sizeof(outcome)));
+		else
+			line(fp, "  MX %d %s", h->preference, h->host);
+	}
 	if (cfg->verbose && rep->mx != NULL)
 		text_answer(fp, rep->mx);
 	for (i = 0; i < rep->check.ntargets; i++)

@@ -171,6 +171,10 @@ facts_add_target(const struct dp_check_target *t, struct dp_plugin_facts *f, tim
 	    dp_answer_trust(t->addr_ans[0], NULL, 0) != DP_TRUST_FAILED &&
 	    dp_answer_trust(t->addr_ans[1], NULL, 0) != DP_TRUST_FAILED))
 		f->only_timeouts = false;
+	/* Addresses a limit left out count against the total and are no timeout. */
+	f->total += t->addrs_dropped;
+	if (t->addrs_dropped > 0)
+		f->only_timeouts = false;
 	for (i = 0; i < t->nprobes; i++) {
 		const struct dp_probe *p = &t->probes[i];
 
@@ -240,6 +244,24 @@ dp_plugin_facts_check(const struct dp_check_report *rep, struct dp_plugin_facts 
 	}
 }
 
+/* An MX host that was not checked is a failure to name when no address is one. */
+static void
+facts_mx_failure(const struct dp_smtp_report *rep, struct dp_plugin_facts *f)
+{
+	char why[300];
+	size_t i;
+
+	if (f->first_failure[0] != '\0' || rep->mx_reason != DP_R_MX_SECURE)
+		return;
+	for (i = 0; i < rep->nhosts; i++)
+		if (rep->hosts[i].state != DP_MX_CHECKED) {
+			snprintf(f->first_failure, sizeof(f->first_failure), "MX %.100s: %.200s",
+			    rep->hosts[i].host, dp_mx_host_outcome(&rep->hosts[i], why,
+			    sizeof(why)));
+			return;
+		}
+}
+
 void
 dp_plugin_facts_smtp(const struct dp_smtp_report *rep, struct dp_plugin_facts *f)
 {
@@ -252,6 +274,10 @@ dp_plugin_facts_smtp(const struct dp_smtp_report *rep, struct dp_plugin_facts *f
 	if (rep->mx_reason != DP_R_MX_SECURE && !(rep->mx_reason == DP_R_MX_LOOKUP_FAILED &&
 	    dp_answer_trust(rep->mx, NULL, 0) == DP_TRUST_TIMEOUT))
 		f->only_timeouts = false;
+	if (rep->nunusable > 0 || rep->nleft_out > 0 || (rep->mx_reason == DP_R_MX_SECURE &&
+	    rep->check.ntargets == 0))
+		f->only_timeouts = false;
+	facts_mx_failure(rep, f);
 	dp_smtp_summary(rep, s, sizeof(s));
 	snprintf(f->summary, sizeof(f->summary), "%.*s: %.300s",
 	    (int)strlen(rep->domain) - 1 > 200 ? 200 : (int)strlen(rep->domain) - 1, rep->domain, s);

@@ -22,6 +22,8 @@ enum {
 	OPT_BACKEND,
 	OPT_NO_DANE_STATE,
 	OPT_TIMEOUT_STATE,
+	OPT_MAX_ADDRS,
+	OPT_MAX_MX,
 };
 
 static const struct option plugin_options[] = {
@@ -40,6 +42,8 @@ static const struct option plugin_options[] = {
 	{ "backend",		required_argument,	NULL, OPT_BACKEND },
 	{ "no-dane-state",	required_argument,	NULL, OPT_NO_DANE_STATE },
 	{ "timeout-state",	required_argument,	NULL, OPT_TIMEOUT_STATE },
+	{ "max-addresses",	required_argument,	NULL, OPT_MAX_ADDRS },
+	{ "max-mx",		required_argument,	NULL, OPT_MAX_MX },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ "help",		no_argument,		NULL, 'h' },
@@ -54,6 +58,7 @@ dp_plugin_usage(FILE *fp)
 	    "       [-w days] [-c days] [--sig-warning days] [--sig-critical days]\n"
 	    "       [--resolver addr[@port]] [--trust-anchor file] [--CAfile file]\n"
 	    "       [--backend getdns|unbound] [--no-dane-state state] [--timeout-state state]\n"
+	    "       [--max-addresses n] [--max-mx n]\n"
 	    "       [-v] [-V] [-h]\n\n"
 	    "Checks that every address of host serves a certificate that matches its\n"
 	    "DNSSEC-signed TLSA records (DANE, RFC 6698/7671/7672).\n\n"
@@ -73,12 +78,14 @@ dp_plugin_usage(FILE *fp)
 	    "     --backend NAME      getdns or unbound\n"
 	    "     --no-dane-state S   state when DANE is not in force (default critical)\n"
 	    "     --timeout-state S   state on a timeout (default critical)\n"
+	    "     --max-addresses N   addresses checked per host (default %d; more: CRITICAL)\n"
+	    "     --max-mx N          MX hosts checked with --mx (default %d; more: CRITICAL)\n"
 	    " -v, --verbose           one line per address\n"
 	    " -V, --version           version\n"
 	    " -h, --help              this help\n",
 	    dp_dialect_names(), DP_DEFAULT_TIMEOUT_MS / 1000, DP_PLUGIN_CERT_WARN,
 	    DP_PLUGIN_CERT_CRIT, DP_PLUGIN_SIG_WARN, DP_PLUGIN_SIG_CRIT,
-	    DP_DEFAULT_TRUST_ANCHOR);
+	    DP_DEFAULT_TRUST_ANCHOR, DP_DEFAULT_MAX_ADDRS, DP_DEFAULT_MAX_MX);
 }
 
 static int
@@ -135,6 +142,11 @@ plugin_option(int ch, const char *arg, struct dp_plugin_config *pc, const char *
 		return dp_state_parse(arg, &pc->no_dane_state, err);
 	case OPT_TIMEOUT_STATE:
 		return dp_state_parse(arg, &pc->timeout_state, err);
+	case OPT_MAX_ADDRS:
+		return dp_parse_count(arg, DP_MAX_ADDRS_LIMIT, "--max-addresses",
+		    &cfg->max_addrs, err);
+	case OPT_MAX_MX:
+		return dp_parse_count(arg, DP_MAX_MX_LIMIT, "--max-mx", &cfg->max_mx, err);
 	case 'v':
 		cfg->verbose++;
 		return 0;
@@ -195,6 +207,8 @@ dp_plugin_config_parse(int argc, char **argv, struct dp_plugin_config *pc,
 	memset(pc, 0, sizeof(*pc));
 	snprintf(cfg->helo, sizeof(cfg->helo), "localhost");
 	cfg->timeout_ms = DP_DEFAULT_TIMEOUT_MS;
+	cfg->max_addrs = DP_DEFAULT_MAX_ADDRS;
+	cfg->max_mx = DP_DEFAULT_MAX_MX;
 	cfg->proto = "tcp";
 	cfg->res.trust_anchor = DP_DEFAULT_TRUST_ANCHOR;
 	pc->no_dane_state = DP_STATE_CRITICAL;

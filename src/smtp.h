@@ -8,12 +8,19 @@
 
 #include "check.h"
 
-/* MX hosts checked per domain; real domains have a handful. */
-#define DP_MAX_MX	16
+/* What became of one MX host (RFC 7672 section 2.2.1: every one counts). */
+enum dp_mx_state {
+	DP_MX_CHECKED = 0,	/* a check target: see target */
+	DP_MX_UNUSABLE,		/* its name cannot be checked: a failure of that host */
+	DP_MX_LEFT_OUT,		/* over --max-mx: not checked */
+};
 
 struct dp_mx_host {
-	char	host[DP_NAME_TEXT_MAX];
-	int	preference;
+	char			 host[DP_NAME_TEXT_MAX];	/* as the MX record has it, escaped */
+	int			 preference;
+	enum dp_mx_state	 state;
+	char			 why[256];	/* for UNUSABLE */
+	const struct dp_check_target *target;	/* for CHECKED, in check.targets */
 };
 
 struct dp_smtp_report {
@@ -21,11 +28,13 @@ struct dp_smtp_report {
 	struct dp_answer	*mx;
 	enum dp_reason		 mx_reason;
 	char			 mx_detail[256];
-	struct dp_mx_host	 hosts[DP_MAX_MX];
+	struct dp_mx_host	*hosts;		/* by preference, then name */
 	size_t			 nhosts;
+	size_t			 nunusable, nleft_out;
+	unsigned		 max_mx;
 	bool			 implicit_mx;	/* no MX: the domain itself (RFC 5321 section 5.1) */
 	bool			 null_mx;	/* RFC 7505 */
-	struct dp_check_report	 check;		/* one target per MX host */
+	struct dp_check_report	 check;		/* one target per checked MX host */
 	int			 exit_code;
 };
 

@@ -35,24 +35,21 @@ dp_probe_phase_name(enum dp_probe_phase phase)
 	return "done";
 }
 
-static void
-probe_label(struct dp_probe *p)
+void
+dp_sockaddr_label(const struct sockaddr_storage *ss, char *buf, size_t len)
 {
 	char addr[INET6_ADDRSTRLEN];
-	unsigned port;
 
-	if (p->family == AF_INET6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&p->ss;
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
 
 		inet_ntop(AF_INET6, &s6->sin6_addr, addr, sizeof(addr));
-		port = ntohs(s6->sin6_port);
-		snprintf(p->label, sizeof(p->label), "[%s]:%u", addr, port);
+		snprintf(buf, len, "[%s]:%u", addr, ntohs(s6->sin6_port));
 	} else {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)&p->ss;
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
 
 		inet_ntop(AF_INET, &s4->sin_addr, addr, sizeof(addr));
-		port = ntohs(s4->sin_port);
-		snprintf(p->label, sizeof(p->label), "%s:%u", addr, port);
+		snprintf(buf, len, "%s:%u", addr, ntohs(s4->sin_port));
 	}
 }
 
@@ -281,7 +278,7 @@ dp_probe_start(struct dp_probe *p, struct event_base *base,
 	memcpy(&p->ss, sa, salen);
 	p->sslen = salen;
 	p->started_ms = dp_now_ms();
-	probe_label(p);
+	dp_sockaddr_label(&p->ss, p->label, sizeof(p->label));
 	p->fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (p->fd == -1) {
 		snprintf(p->facts.detail, sizeof(p->facts.detail), "socket: %s",

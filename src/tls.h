@@ -66,5 +66,7 @@ void	dp_probe_finish(struct dp_probe *p, enum dp_reason reason, const char *deta
 /* Frees what the probe holds; the facts stay until dp_tls_facts_clear. */
 void	dp_probe_close(struct dp_probe *p);
 const char	*dp_probe_phase_name(enum dp_probe_phase phase);
+/* "192.0.2.1:443" or "[2001:db8::1]:443" into buf. */
+void	dp_sockaddr_label(const struct sockaddr_storage *ss, char *buf, size_t len);
 
 #endif

@@ -74,6 +74,7 @@ dp_tlsa_usability_text(enum dp_tlsa_usability u)
 	case DP_TLSA_EMPTY_DATA:	return "empty association data";
 	case DP_TLSA_BAD_DER:		return "full data is not a DER certificate or public key";
 	case DP_TLSA_PKIX_FOR_SMTP:	return "PKIX-TA/PKIX-EE are unusable for SMTP (RFC 7672 section 3.1.3)";
+	case DP_TLSA_NO_REFNAME:	return "an address gives no name to check the certificate against (use --name): only DANE-EE(3) pins an address";
 	}
 	return "unusable";
 }

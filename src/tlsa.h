@@ -37,6 +37,7 @@ enum dp_tlsa_usability {
 	DP_TLSA_EMPTY_DATA,
 	DP_TLSA_BAD_DER,		/* matching type 0 data that is no certificate / SPKI */
 	DP_TLSA_PKIX_FOR_SMTP,		/* RFC 7672 section 3.1.3 */
+	DP_TLSA_NO_REFNAME,		/* a TA or PKIX usage, and no name to check */
 };
 
 struct dp_tlsa {

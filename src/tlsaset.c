@@ -140,6 +140,28 @@ dp_tlsaset_add_file(struct dp_tlsaset *set, const char *file, bool smtp,
 }
 
 void
+dp_tlsaset_require_refname(struct dp_tlsaset *set)
+{
+	size_t i;
+
+	set->nusable = 0;
+	for (i = 0; i < set->nrecs; i++) {
+		struct dp_tlsa *t = &set->recs[i];
+
+		if (t->usability == DP_TLSA_USABLE && t->usage != DP_TLSA_DANE_EE)
+			t->usability = DP_TLSA_NO_REFNAME;
+		if (t->usability == DP_TLSA_USABLE)
+			set->nusable++;
+	}
+	if (set->reason == DP_R_TLSA_OUT_OF_BAND && set->nusable == 0) {
+		set->reason = DP_R_TLSA_NONE_USABLE;
+		snprintf(set->detail, sizeof(set->detail), "an address gives no name to "
+		    "check the certificate against: only DANE-EE(3) pins an address "
+		    "without --name");
+	}
+}
+
+void
 dp_tlsaset_clear(struct dp_tlsaset *set)
 {
 	size_t i;

@@ -36,6 +36,11 @@ int	dp_tlsaset_add_text(struct dp_tlsaset *set, const char *text, bool smtp,
 /* Reads zone-file lines with TLSA records from file. */
 int	dp_tlsaset_add_file(struct dp_tlsaset *set, const char *file, bool smtp,
 	    struct dp_err *err);
+/*
+ * For a target without a reference identifier: marks every usage but
+ * DANE-EE(3) unusable (DP_TLSA_NO_REFNAME) and classifies set again.
+ */
+void	dp_tlsaset_require_refname(struct dp_tlsaset *set);
 void	dp_tlsaset_clear(struct dp_tlsaset *set);
 
 #endif

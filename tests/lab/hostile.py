@@ -18,6 +18,8 @@ mostly well-behaved RFC 5321 server with one fault:
               same segment (a response injected ahead of the TLS session);
               a real TLS handshake follows, so only a client that notices
               the injection fails
+  pipebanner  the banner is a refusal whose text carries a '|' and fake
+              plugin perfdata, then the server closes
 and one well-behaved scripted server:
   nntp        RFC 3977 and RFC 4642: banner, CAPABILITIES with STARTTLS,
               STARTTLS (382) and a real TLS handshake
@@ -45,7 +47,7 @@ SESSION_MAX = 180    # no session lasts longer, whatever either side does
 log = logging.getLogger("hostile")
 
 MODES = ("nostarttls", "refused", "longline", "endless", "drip", "close",
-         "garbage", "injection", "nntp")
+         "garbage", "injection", "pipebanner", "nntp")
 
 
 class Conn:
@@ -95,6 +97,10 @@ async def smtp(c, mode):
                 return
             await c.send(bytes([b]))
         await c.hold(max(1, deadline - loop.time()))
+        return
+    if mode == "pipebanner":
+        await c.send(b"554 go away | 'verified'=1;;;0;1\r\n")
+        await c.hold()
         return
     if mode == "longline":
         await c.send(b"220 " + b"x" * LONGLINE + b"\r\n")

@@ -31,7 +31,7 @@ LAB_MAIL_PACKAGES="postfix dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-man
 _LAB_CHILDREN="secure insecure bogus-ds bogus-sig expired expiring lame"
 # Hostile SMTP servers, on 127.0.4.1 onwards in this order, named h-NAME
 # in secure.example; hostile.py's modes have the same names.
-_LAB_HOSTILE="nostarttls refused longline endless drip close garbage injection"
+_LAB_HOSTILE="nostarttls refused longline endless drip close garbage injection pipebanner"
 
 _lab_err() { echo "lab: $*" >&2; }
 
@@ -212,7 +212,7 @@ _soa() {
 }
 
 _gen_secure_zone() {
-	local u s m cert tl=_443._tcp
+	local u s m cert i tl=_443._tcp
 	declare -A data
 	# Twelve digests cover all 24 uUsSmM names; compute each only once.
 	for cert in www int; do
@@ -278,6 +278,14 @@ _gen_secure_zone() {
 		$tl.tlsacname CNAME $tl.www.secure.example.
 		to-insecure CNAME www.insecure.example.
 		EOF
+		# Hosts with many addresses (limits): 127.0.5.1-49 serve www,
+		# 127.0.5.50 (last in address order) serves other.
+		for i in $(seq 1 50); do
+			echo "many A 127.0.5.$i"
+			[ "$i" -gt 32 ] || echo "load A 127.0.5.$i"
+		done
+		echo "$tl.many TLSA 3 1 1 $www"
+		echo "$tl.load TLSA 3 1 1 $www"
 		[ "${LAB_MAIL:-0}" != 1 ] || _gen_mail_records "$www" "$other"
 		for u in 0 1 2 3; do
 			# Usages 0/2 constrain a CA (the intermediate), 1/3 the leaf.
@@ -311,7 +319,9 @@ _gen_child_zone() {
 # _gen_mail_records WWW OTHER: the mail part's names in secure.example
 # (SPEC.md, "Mail and STARTTLS part"); WWW and OTHER are SPKI SHA-256 digests.
 _gen_mail_records() {
-	local www=$1 other=$2 n i
+	local www=$1 other=$2 n i long
+	# An MX host whose name fits in DNS (250 octets) but not under _25._tcp.
+	long=$(printf 'a%.0s' $(seq 63)).$(printf 'b%.0s' $(seq 63)).$(printf 'c%.0s' $(seq 63)).$(printf 'd%.0s' $(seq 42))
 	cat <<-EOF
 	mx1 A 127.0.2.1
 	_25._tcp.mx1 TLSA 3 1 1 $www
@@ -330,6 +340,14 @@ _gen_mail_records() {
 	mail-multi MX 20 mx-broken.secure.example.
 	mail-pkix MX 10 mx-pkix-host.secure.example.
 	mail-null MX 0 .
+	mail-null-mixed MX 0 .
+	mail-null-mixed MX 10 mx1.secure.example.
+	mail-wild MX 10 *.secure.example.
+	mail-escape MX 10 a\032b.secure.example.
+	mail-mixed MX 10 mx1.secure.example.
+	mail-mixed MX 20 *.secure.example.
+	mail-long MX 10 $long.secure.example.
+	mail-many MX 10 mx1.secure.example.
 	mail-nomx A 127.0.2.1
 	_25._tcp.mail-nomx TLSA 3 1 1 $www
 	dovecot A 127.0.3.1
@@ -342,6 +360,12 @@ _gen_mail_records() {
 	for n in dovecot:143 dovecot:110 dovecot:4190 dovecot:24 dovecot:993 ldap:389 \
 	    pg:5432 xmpp:5222 xmpp:5269 ftp:21 news:119; do
 		echo "_${n#*:}._tcp.${n%%:*} TLSA 3 1 1 $www"
+	done
+	# mail-many: the primary MX first, then 16 more at one preference.
+	for i in $(seq -w 1 16); do
+		echo "mail-many MX 20 mxq$i.secure.example."
+		echo "mxq$i A 127.0.2.1"
+		echo "_25._tcp.mxq$i TLSA 3 1 1 $www"
 	done
 	i=1
 	for n in $_LAB_HOSTILE; do
@@ -456,7 +480,7 @@ _gen_nsd() {
 }
 
 _gen_configs() {
-	local z zones=()
+	local z i zones=()
 	_gen_nsd nsd-root 127.0.53.1 .:root.zone.signed
 	_gen_nsd nsd-example 127.0.53.2 example.:example.zone.signed
 	for z in $_LAB_CHILDREN; do
@@ -524,6 +548,10 @@ _gen_configs() {
 	127.0.1.8  443 http
 	127.0.1.10 443 drip   $c/www-chain.pem $c/www.key
 	EOF
+	for i in $(seq 1 49); do
+		echo "127.0.5.$i 443 tls $c/www-chain.pem $c/www.key"
+	done >>"$D/tlsd.conf"
+	echo "127.0.5.50 443 tls $c/other-chain.pem $c/other.key" >>"$D/tlsd.conf"
 }
 
 # The newest PostgreSQL server installed (Debian keeps each major version
