@@ -138,6 +138,7 @@ add_mx_target(struct smtp_job *job, struct dp_mx_host *h, const char *host, int 
 {
 	struct dp_target_opts opts = { &dp_dialect_smtp, true, pref };
 	const struct dp_check_target *t;
+	char owner[DP_NAME_TEXT_MAX];
 	struct dp_target tg;
 	struct dp_err err;
 
@@ -153,6 +154,11 @@ add_mx_target(struct smtp_job *job, struct dp_mx_host *h, const char *host, int 
 	if (tg.is_addr) {
 		mx_unusable(job->rep, h, "an address, not a host name (RFC 5321 "
 		    "section 5.1)", "");
+		return;
+	}
+	if (dp_name_tlsa_owner(owner, sizeof(owner), 25, "tcp", tg.host, NULL) == -1) {
+		mx_unusable(job->rep, h, "too long for a TLSA owner name (_25._tcp. and "
+		    "the host name exceed 255 octets)", "");
 		return;
 	}
 	if ((t = dp_check_add(job->check, &tg, &opts, &err)) == NULL)
