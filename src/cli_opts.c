@@ -15,6 +15,7 @@
 
 #include "cli_opts.h"
 #include "name.h"
+#include "optutil.h"
 
 enum {
 	OPT_BACKEND = 256,
@@ -35,6 +36,8 @@ enum {
 	OPT_MAX_ADDRS,
 	OPT_MAX_MX,
 };
+
+static const char short_options[] = "46t:vVh";
 
 static const struct option long_options[] = {
 	{ "backend",		required_argument,	NULL, OPT_BACKEND },
@@ -164,10 +167,7 @@ parse_option(int ch, const char *arg, struct dp_config *cfg, struct dp_err *err)
 		cfg->res.trust_anchor = arg;
 		break;
 	case OPT_RESOLVER:
-		if (cfg->res.nservers >= DP_MAX_RESOLVERS)
-			return dp_err_set(err, "at most %d --resolver options", DP_MAX_RESOLVERS);
-		cfg->res.servers[cfg->res.nservers++] = arg;
-		break;
+		return dp_resolver_config_add(&cfg->res, arg, err);
 	case OPT_RECURSIVE:
 		cfg->res.recursive = true;
 		break;
@@ -280,17 +280,16 @@ dp_config_parse(int argc, char **argv, struct dp_config *cfg, struct dp_err *err
 	cfg->proto = "tcp";
 	cfg->res.trust_anchor = DP_DEFAULT_TRUST_ANCHOR;
 	opterr = 0;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "46t:vVh", long_options, NULL)) != -1) {
+	/* 0, not 1: getopt starts afresh, keeping nothing of an earlier parse. */
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
 		if (ch == 'h')
 			return DP_ACT_HELP;
 		if (ch == 'V')
 			return DP_ACT_VERSION;
-		if (ch == '?' || ch == ':') {
-			if (optopt != 0)
-				return dp_err_set(err, "invalid or incomplete option '-%c'", optopt);
-			return dp_err_set(err, "invalid or incomplete option '%s'", argv[optind - 1]);
-		}
+		if (ch == '?' || ch == ':')
+			return dp_opt_error(argv, argc, optind, optopt, short_options,
+			    long_options, err);
 		if (parse_option(ch, optarg, cfg, err) == -1)
 			return -1;
 	}

@@ -2,10 +2,13 @@
  * name.c: checking user-typed names, TLSA owner names (RFC 6698 section 3)
  * and the conversions between wire and presentation format.
  *
- * Policy: a name from the command line is held to host-name syntax plus
- * '_' (for "_443._tcp." owners); a name from the wire is never trusted
- * and is escaped when turned into text, so that no byte a server sent can
- * reach a terminal or a JSON consumer raw.
+ * Policy: a name from the command line is held to host-name syntax (RFC
+ * 952 and RFC 1123 section 2.1: letters, digits and '-', no empty label,
+ * no label that begins or ends with '-') plus '_' (for "_443._tcp."
+ * owners), and a word that begins with '-' is taken for a misplaced
+ * option; a name from the wire is never trusted and is escaped when
+ * turned into text, so that no byte a server sent can reach a terminal or
+ * a JSON consumer raw.
  */
 #include "config.h"
 
@@ -23,11 +26,25 @@ name_char_ok(unsigned char c)
 	return isalnum(c) || c == '-' || c == '_';
 }
 
+/* RFC 952, RFC 1123 section 2.1: a host name label neither begins nor ends with '-'. */
+static int
+label_end_ok(const char *label, size_t n, struct dp_err *err)
+{
+	if (n == 0)
+		return dp_err_set(err, "empty label in name");
+	if (label[0] == '-' || label[n - 1] == '-')
+		return dp_err_set(err, "a label begins or ends with '-' in name");
+	return 0;
+}
+
 int
 dp_name_canonical(const char *in, char *out, size_t outlen, struct dp_err *err)
 {
 	size_t len, i, label = 0;
 
+	/* "--tlsa" where a target belongs is an option in the wrong place, not a name. */
+	if (in[0] == '-')
+		return dp_err_set(err, "not a host name (an option in the wrong place?)");
 	len = strlen(in);
 	if (len > 0 && in[len - 1] == '.')
 		len--;
@@ -41,8 +58,8 @@ dp_name_canonical(const char *in, char *out, size_t outlen, struct dp_err *err)
 		unsigned char c = (unsigned char)in[i];
 
 		if (c == '.') {
-			if (label == 0)
-				return dp_err_set(err, "empty label in name");
+			if (label_end_ok(in + i - label, label, err) == -1)
+				return -1;
 			label = 0;
 			out[i] = '.';
 			continue;
@@ -55,6 +72,9 @@ dp_name_canonical(const char *in, char *out, size_t outlen, struct dp_err *err)
 			return dp_err_set(err, "label longer than 63 characters in name");
 		out[i] = (char)tolower(c);
 	}
+	/* The last label too: "a.." is "a." with an empty label, not a name. */
+	if (label_end_ok(in + len - label, label, err) == -1)
+		return -1;
 	out[len] = '.';
 	out[len + 1] = '\0';
 	return 0;

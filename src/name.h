@@ -17,8 +17,10 @@
 /*
  * Checks a host or owner name typed by a user and writes its canonical
  * form (lower case, one trailing dot) to out.  Letters, digits, '-' and
- * '_' only: anything else in a name given on a command line is a typo
- * or an attack on whatever prints it.  Returns 0, or -1 with err set.
+ * '_' only, no empty label, no label that begins or ends with '-', and
+ * nothing that begins with '-' (an option in the wrong place): anything
+ * else in a name given on a command line is a typo or an attack on
+ * whatever prints it.  Returns 0, or -1 with err set.
  */
 int	dp_name_canonical(const char *in, char *out, size_t outlen,
 	    struct dp_err *err);

@@ -10,7 +10,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,30 +22,59 @@
 #include "output.h"
 #include "plugin.h"
 
-static int
-parse_bound(const char *s, size_t n, double *v, bool *inf, bool lower, struct dp_err *err)
+/*
+ * A bound is a plain decimal number: an optional sign, digits, and an
+ * optional fraction (".5" needs its 0).  No blanks, hex, exponent, inf
+ * or nan: strtod takes all of those, and a threshold that means something
+ * other than what it shows is worse than one refused.
+ */
+static bool
+decimal_ok(const char *s, size_t n)
 {
-	char buf[32], *end;
+	size_t i = 0, digits = 0;
 
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		i++;
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		digits++;
+	if (digits == 0)
+		return false;
+	if (i < n && s[i] == '.') {
+		for (i++, digits = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+		if (digits == 0)
+			return false;
+	}
+	return i == n;
+}
+
+/* Parses s[0..n) as a bound: a number, or (lower only) "~"; empty is 0 or infinity. */
+static int
+parse_bound(const char *s, size_t n, double *v, bool *inf, bool lower,
+    const char *whole, struct dp_err *err)
+{
+	char buf[DP_RANGE_TEXT_MAX + 1];
+
+	*v = 0;
+	*inf = false;
 	if (n == 0) {
 		/* "10:" has no upper bound; ":10" means 0:10. */
 		*inf = !lower;
-		*v = 0;
 		return 0;
 	}
 	if (n == 1 && *s == '~') {
+		if (!lower)
+			return dp_err_set(err, "invalid threshold '%s': '~' (minus infinity) "
+			    "only starts a range, as in ~:10", whole);
 		*inf = true;
 		return 0;
 	}
-	if (n >= sizeof(buf))
-		return dp_err_set(err, "threshold too long");
+	if (n >= sizeof(buf) || !decimal_ok(s, n))
+		return dp_err_set(err, "invalid threshold '%s': expected a decimal number "
+		    "or range [@]START:END", whole);
 	memcpy(buf, s, n);
 	buf[n] = '\0';
-	errno = 0;
-	*v = strtod(buf, &end);
-	if (errno != 0 || end == buf || *end != '\0' || !isfinite(*v))
-		return dp_err_set(err, "invalid threshold '%s'", buf);
-	*inf = false;
+	*v = strtod(buf, NULL);
 	return 0;
 }
 
@@ -54,22 +82,29 @@ int
 dp_range_parse(const char *s, struct dp_range *r, struct dp_err *err)
 {
 	const char *p = s, *colon;
+	size_t len = strlen(s);
 
 	memset(r, 0, sizeof(*r));
+	if (len > DP_RANGE_TEXT_MAX)
+		return dp_err_set(err, "invalid threshold '%.*s...': longer than %d characters",
+		    24, s, DP_RANGE_TEXT_MAX);
 	if (*p == '@') {
 		r->inside = true;
 		p++;
 	}
 	if ((colon = strchr(p, ':')) == NULL) {
 		/* A plain number of days: alert below it, the range "N:". */
-		if (parse_bound(p, strlen(p), &r->lo, &r->lo_inf, true, err) == -1 ||
-		    *p == '\0' || r->inside)
-			return dp_err_set(err, "invalid threshold '%s'", s);
+		if (*p == '\0' || r->inside || (*p == '~' && p[1] == '\0'))
+			return dp_err_set(err, "invalid threshold '%s': expected a number of days "
+			    "or a range [@]START:END", s);
+		if (parse_bound(p, strlen(p), &r->lo, &r->lo_inf, true, s, err) == -1)
+			return -1;
 		r->hi_inf = true;
 		snprintf(r->text, sizeof(r->text), "%s:", p);
 	} else {
-		if (parse_bound(p, (size_t)(colon - p), &r->lo, &r->lo_inf, true, err) == -1 ||
-		    parse_bound(colon + 1, strlen(colon + 1), &r->hi, &r->hi_inf, false, err) == -1)
+		if (parse_bound(p, (size_t)(colon - p), &r->lo, &r->lo_inf, true, s, err) == -1 ||
+		    parse_bound(colon + 1, strlen(colon + 1), &r->hi, &r->hi_inf, false, s,
+		    err) == -1)
 			return -1;
 		if (!r->lo_inf && !r->hi_inf && r->lo > r->hi)
 			return dp_err_set(err, "invalid threshold '%s': start above end", s);
@@ -365,12 +400,14 @@ dp_perf_item(char *buf, size_t len, const char *label, double value, const char 
 		o += (size_t)snprintf(buf + o, len - o, ";%s", f[i] ? f[i] : "");
 }
 
+/* Appends item whole, or not at all: a cut item would carry another threshold. */
 static void
 perf_append(char *buf, size_t len, const char *item)
 {
 	size_t used = strlen(buf);
 
-	snprintf(buf + used, len - used, "%s%s", used ? " " : "", item);
+	if (used + (used ? 1 : 0) + strlen(item) < len)
+		snprintf(buf + used, len - used, "%s%s", used ? " " : "", item);
 }
 
 void
@@ -386,7 +423,7 @@ dp_perfdata(const struct dp_plugin_config *pc, const struct dp_plugin_facts *f,
 		{ "addr_sig_days", f->has_addr_sig, f->addr_sig_days },
 		{ "mx_sig_days", f->has_mx_sig, f->mx_sig_days },
 	};
-	char item[160], total[32];
+	char item[DP_PERF_ITEM_MAX], total[32];
 	size_t i;
 
 	buf[0] = '\0';

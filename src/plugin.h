@@ -19,14 +19,30 @@ enum dp_state {
 	DP_STATE_UNKNOWN = 3,
 };
 
+/*
+ * The longest threshold accepted, in characters.  A number of days needs a
+ * few digits; 40 leave room for "@START:END" with signed, fractional
+ * bounds of 17 digits each.  A longer one is refused, never cut: perfdata
+ * carries the threshold exactly as given, and a cut one would be another
+ * threshold.
+ */
+#define DP_RANGE_TEXT_MAX	40
+
 /* A Nagios range ([@]start:end, ~ for minus infinity). */
 struct dp_range {
 	bool	set;
 	bool	inside;		/* '@': alert inside the range */
 	bool	lo_inf, hi_inf;
 	double	lo, hi;
-	char	text[48];	/* as it goes into perfdata */
+	char	text[DP_RANGE_TEXT_MAX + 2];	/* as it goes into perfdata ("N" as "N:") */
 };
+
+/*
+ * One perfdata item at its longest: quoted label, '=' and value (our
+ * labels are short and our values bounded: under 64) and four fields,
+ * each at most a threshold text and its ';'.
+ */
+#define DP_PERF_ITEM_MAX	(64 + 4 * (DP_RANGE_TEXT_MAX + 2))
 
 struct dp_plugin_config {
 	struct dp_config	 core;
@@ -53,7 +69,9 @@ struct dp_plugin_facts {
 /*
  * Parses a threshold in days.  A plain number N means "alert when fewer
  * than N days remain", the Nagios range "N:"; full range syntax is also
- * accepted.  Returns 0 or -1 with err set.
+ * accepted: [@]START:END, either bound a decimal number ([+-]D[.D]),
+ * START also "~" (minus infinity) or empty (0), END empty (infinity).  At
+ * most DP_RANGE_TEXT_MAX characters.  Returns 0 or -1 with err set.
  */
 int	dp_range_parse(const char *s, struct dp_range *r, struct dp_err *err);
 /* True when value is an alert under r. */
@@ -76,7 +94,11 @@ enum dp_state	dp_plugin_state(const struct dp_plugin_config *pc,
 void	dp_perf_item(char *buf, size_t len, const char *label, double value,
 	    const char *uom, const char *warn, const char *crit, const char *min,
 	    const char *max);
-/* All perfdata for f, separated by spaces. */
+/*
+ * All perfdata for f, separated by spaces; an item that does not fit in
+ * len whole is left out, never cut.  1024 bytes (check_dane's buffer)
+ * hold every item at its longest: under 600.
+ */
 void	dp_perfdata(const struct dp_plugin_config *pc, const struct dp_plugin_facts *f,
 	    char *buf, size_t len);
 

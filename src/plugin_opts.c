@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "name.h"
+#include "optutil.h"
 #include "plugin_opts.h"
 
 enum {
@@ -25,6 +27,8 @@ enum {
 	OPT_MAX_ADDRS,
 	OPT_MAX_MX,
 };
+
+static const char plugin_short_options[] = "H:p:S:46t:w:c:vVh";
 
 static const struct option plugin_options[] = {
 	{ "hostname",		required_argument,	NULL, 'H' },
@@ -126,10 +130,7 @@ plugin_option(int ch, const char *arg, struct dp_plugin_config *pc, const char *
 	case OPT_SIG_CRIT:
 		return dp_range_parse(arg, &pc->sig_crit, err);
 	case OPT_RESOLVER:
-		if (cfg->res.nservers >= DP_MAX_RESOLVERS)
-			return dp_err_set(err, "at most %d --resolver options", DP_MAX_RESOLVERS);
-		cfg->res.servers[cfg->res.nservers++] = arg;
-		return 0;
+		return dp_resolver_config_add(&cfg->res, arg, err);
 	case OPT_TRUST_ANCHOR:
 		cfg->res.trust_anchor = arg;
 		return 0;
@@ -162,6 +163,7 @@ plugin_target(struct dp_plugin_config *pc, const char *host, const char *port,
 {
 	struct dp_config *cfg = &pc->core;
 	unsigned p = pc->mx ? 25 : cfg->dialect ? cfg->dialect->port : 443;
+	char canon[DP_NAME_TEXT_MAX];
 
 	if (host == NULL)
 		return dp_err_set(err, "-H host is required");
@@ -171,6 +173,11 @@ plugin_target(struct dp_plugin_config *pc, const char *host, const char *port,
 		return dp_err_set(err, "--mx checks port 25 with SMTP STARTTLS; no -p or -S with it");
 	if (strchr(host, ':') != NULL || strchr(host, '[') != NULL || strchr(host, '/') != NULL)
 		return dp_err_set(err, "-H takes a host name; DANE needs a name for the TLSA lookup");
+	/* Checked here too, so that "-H --mx" is a usage error before any lookup. */
+	if (dp_name_canonical(host, canon, sizeof(canon), err) == -1) {
+		dp_err_prefix(err, "-H '%s'", host);
+		return -1;
+	}
 	if (pc->mx)
 		snprintf(pc->target, sizeof(pc->target), "%s", host);
 	else
@@ -214,14 +221,17 @@ dp_plugin_config_parse(int argc, char **argv, struct dp_plugin_config *pc,
 	pc->no_dane_state = DP_STATE_CRITICAL;
 	pc->timeout_state = DP_STATE_CRITICAL;
 	opterr = 0;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "H:p:S:46t:w:c:vVh", plugin_options, NULL)) != -1) {
+	/* 0, not 1: getopt starts afresh, keeping nothing of an earlier parse. */
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, plugin_short_options, plugin_options,
+	    NULL)) != -1) {
 		if (ch == 'h')
 			return DP_ACT_HELP;
 		if (ch == 'V')
 			return DP_ACT_VERSION;
 		if (ch == '?' || ch == ':')
-			return dp_err_set(err, "invalid or incomplete option '%s'", argv[optind - 1]);
+			return dp_opt_error(argv, argc, optind, optopt, plugin_short_options,
+			    plugin_options, err);
 		if (plugin_option(ch, optarg, pc, &host, &port, err) == -1)
 			return -1;
 	}

@@ -9,6 +9,10 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +74,59 @@ dp_resolver_backend_parse(const char *s, enum dp_backend_id *id, struct dp_err *
 		return dp_err_set(err, "backend '%s' is not built in (built in: %s)",
 		    s, dp_resolver_backends());
 	return dp_err_set(err, "unknown backend '%s' (getdns or unbound)", s);
+}
+
+/*
+ * --resolver: one parser for both backends, so that what one accepts the
+ * other does too, and a bad address is a usage error before any resolver
+ * is made.  inet_pton takes only full literals (no "127.1", no scope,
+ * no brackets); the port is plain decimal with nothing after it.
+ */
+int
+dp_resolver_addr_parse(const char *spec, struct dp_resolver_addr *out,
+    struct dp_err *err)
+{
+	char addr[INET6_ADDRSTRLEN], text[INET6_ADDRSTRLEN];
+	const char *at = strchr(spec, '@');
+	size_t len = at != NULL ? (size_t)(at - spec) : strlen(spec);
+	unsigned port = 53;
+
+	memset(out, 0, sizeof(*out));
+	if (at != NULL && strchr(at + 1, '@') != NULL)
+		return dp_err_set(err, "invalid resolver '%.80s': one '@' at most "
+		    "(ADDR or ADDR@PORT)", spec);
+	if (len == 0 || len >= sizeof(addr))
+		return dp_err_set(err, "invalid resolver '%.80s': expected ADDR or ADDR@PORT",
+		    spec);
+	memcpy(addr, spec, len);
+	addr[len] = '\0';
+	if (inet_pton(AF_INET, addr, out->addr) == 1)
+		out->family = AF_INET;
+	else if (inet_pton(AF_INET6, addr, out->addr) == 1)
+		out->family = AF_INET6;
+	else
+		return dp_err_set(err, "invalid resolver '%.80s': '%s' is not an IPv4 or "
+		    "IPv6 address%s", spec, addr, addr[0] == '[' ? " (no brackets)" : "");
+	if (at != NULL && dp_parse_port(at + 1, &port, err) == -1) {
+		dp_err_prefix(err, "invalid resolver '%.80s'", spec);
+		return -1;
+	}
+	out->port = (uint16_t)port;
+	inet_ntop(out->family, out->addr, text, sizeof(text));
+	snprintf(out->text, sizeof(out->text), "%s@%u", text, port);
+	return 0;
+}
+
+int
+dp_resolver_config_add(struct dp_resolver_config *cfg, const char *spec,
+    struct dp_err *err)
+{
+	if (cfg->nservers >= DP_MAX_RESOLVERS)
+		return dp_err_set(err, "at most %d --resolver options", DP_MAX_RESOLVERS);
+	if (dp_resolver_addr_parse(spec, &cfg->servers[cfg->nservers], err) == -1)
+		return -1;
+	cfg->nservers++;
+	return 0;
 }
 
 const char *

@@ -76,12 +76,23 @@ enum dp_backend_id {
 
 #define DP_MAX_RESOLVERS	8
 
+/* The longest address text (IPv6 with an IPv4 tail, 45) with "@65535" and a NUL. */
+#define DP_RESOLVER_ADDR_TEXT_MAX	64
+
+/* A resolver to forward to, parsed once (dp_resolver_addr_parse) for both backends. */
+struct dp_resolver_addr {
+	int		family;		/* AF_INET or AF_INET6 */
+	uint8_t		addr[16];	/* 4 or 16 octets, network order */
+	uint16_t	port;		/* 53 unless given */
+	char		text[DP_RESOLVER_ADDR_TEXT_MAX];	/* canonical "ADDR@PORT" */
+};
+
 struct dp_resolver_config {
 	enum dp_backend_id	 backend;
 	const char		*trust_anchor;	/* DS or DNSKEY zone-file lines */
 	bool			 recursive;
 	const char		*root_hints;	/* with recursive; NULL: backend's built-in */
-	const char		*servers[DP_MAX_RESOLVERS]; /* "ADDR[@PORT]"; none: system's */
+	struct dp_resolver_addr	 servers[DP_MAX_RESOLVERS];	/* none: the system's */
 	size_t			 nservers;
 	unsigned		 timeout_ms;	/* per query */
 };
@@ -97,6 +108,18 @@ const char	*dp_resolver_backends(void);
 /* Parses "getdns" or "unbound".  Returns 0 or -1 with err set (unknown or not built in). */
 int		 dp_resolver_backend_parse(const char *s, enum dp_backend_id *id,
 		    struct dp_err *err);
+
+/*
+ * Parses a resolver address as --resolver gives it: ADDR or ADDR@PORT,
+ * ADDR an IPv4 or IPv6 literal (no brackets, no scope), PORT decimal
+ * 1..65535 and the end of the string; exactly one '@' at most.  The same
+ * parse serves both backends.  Returns 0, or -1 with err set.
+ */
+int	dp_resolver_addr_parse(const char *spec, struct dp_resolver_addr *out,
+	    struct dp_err *err);
+/* Parses spec and appends it to cfg's servers (at most DP_MAX_RESOLVERS).  0 or -1. */
+int	dp_resolver_config_add(struct dp_resolver_config *cfg, const char *spec,
+	    struct dp_err *err);
 
 int	dp_resolver_new(struct event_base *base, const struct dp_resolver_config *cfg,
 	    struct dp_resolver **out, struct dp_err *err);

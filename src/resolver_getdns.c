@@ -121,37 +121,25 @@ bad:
 	return dp_err_set(err, "%s:%u: not a record in zone-file format", file, lineno);
 }
 
-/* "ADDR[@PORT]" as libunbound writes it, into a getdns address dict. */
+/* A --resolver address (parsed once, in dp_resolver_addr_parse) as a getdns address dict. */
 static int
-gd_address_dict(const char *spec, getdns_dict **out, struct dp_err *err)
+gd_address_dict(const struct dp_resolver_addr *a, getdns_dict **out, struct dp_err *err)
 {
-	char addr[INET6_ADDRSTRLEN + 1];
-	const char *at = strchr(spec, '@');
-	unsigned char buf[16];
-	unsigned port = 53;
-	size_t len = at ? (size_t)(at - spec) : strlen(spec);
 	getdns_bindata bd;
 	getdns_dict *d;
-	int v6;
+	int v6 = a->family == AF_INET6;
 
-	if (len == 0 || len >= sizeof(addr))
-		return dp_err_set(err, "invalid resolver address '%s'", spec);
-	memcpy(addr, spec, len);
-	addr[len] = '\0';
-	if (at != NULL && (atoi(at + 1) < 1 || atoi(at + 1) > 65535))
-		return dp_err_set(err, "invalid port in resolver address '%s'", spec);
-	if (at != NULL)
-		port = (unsigned)atoi(at + 1);
-	v6 = strchr(addr, ':') != NULL;
-	if (inet_pton(v6 ? AF_INET6 : AF_INET, addr, buf) != 1)
-		return dp_err_set(err, "invalid resolver address '%s'", spec);
 	if ((d = getdns_dict_create()) == NULL)
 		return dp_err_set(err, "out of memory");
 	bd.size = v6 ? 16 : 4;
-	bd.data = buf;
-	getdns_dict_util_set_string(d, "address_type", v6 ? "IPv6" : "IPv4");
-	getdns_dict_set_bindata(d, "address_data", &bd);
-	getdns_dict_set_int(d, "port", port);
+	bd.data = (uint8_t *)a->addr;
+	if (getdns_dict_util_set_string(d, "address_type", v6 ? "IPv6" : "IPv4") !=
+	    GETDNS_RETURN_GOOD ||
+	    getdns_dict_set_bindata(d, "address_data", &bd) != GETDNS_RETURN_GOOD ||
+	    getdns_dict_set_int(d, "port", a->port) != GETDNS_RETURN_GOOD) {
+		getdns_dict_destroy(d);
+		return dp_err_set(err, "resolver %s: cannot build the address", a->text);
+	}
 	*out = d;
 	return 0;
 }
@@ -169,7 +157,7 @@ gd_set_upstreams(getdns_context *ctx, const struct dp_resolver_config *cfg,
 	for (i = 0; i < cfg->nservers; i++) {
 		getdns_dict *d = NULL;
 
-		if (gd_address_dict(cfg->servers[i], &d, err) == -1)
+		if (gd_address_dict(&cfg->servers[i], &d, err) == -1)
 			goto out;
 		getdns_list_set_dict(list, i, d);
 		getdns_dict_destroy(d);

@@ -50,7 +50,7 @@ ub_readable_cb(evutil_socket_t fd, short what, void *arg)
 	ub_process(ub->ctx);
 }
 
-/* "ADDR@PORT" is libunbound's own syntax for ub_ctx_set_fwd. */
+/* "ADDR@PORT" (the canonical text dp_resolver_addr_parse made) is ub_ctx_set_fwd's syntax. */
 static int
 ub_configure(struct ub_ctx *ctx, const struct dp_resolver_config *cfg,
     struct dp_err *err)
@@ -74,7 +74,7 @@ ub_configure(struct ub_ctx *ctx, const struct dp_resolver_config *cfg,
 	if (cfg->nservers == 0)
 		return ub_check(ub_ctx_resolvconf(ctx, NULL), "system resolvers", err);
 	for (i = 0; i < cfg->nservers; i++)
-		if (ub_check(ub_ctx_set_fwd(ctx, cfg->servers[i]), cfg->servers[i],
+		if (ub_check(ub_ctx_set_fwd(ctx, cfg->servers[i].text), cfg->servers[i].text,
 		    err) == -1)
 			return -1;
 	return 0;

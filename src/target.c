@@ -1,7 +1,9 @@
 /*
  * target.c: parsing check targets.  An address literal is accepted (it
  * then needs out-of-band records: DANE needs a name for the TLSA lookup);
- * everything else must be a host name that passes dp_name_canonical.
+ * everything else must be a host name that passes dp_name_canonical, so
+ * that "-", "a.." or "--tlsa" where a target belongs is a usage error
+ * before any lookup.
  */
 #include "config.h"
 
@@ -66,6 +68,9 @@ dp_target_parse(const char *s, unsigned default_port, struct dp_target *t,
 			port = p + 1;
 		else if (*p != '\0')
 			return dp_err_set(err, "'%s': junk after ']'", s);
+		/* Brackets hold an IPv6 address (RFC 3986 section 3.2.2), not a name. */
+		if (strchr(host, ':') == NULL)
+			return dp_err_set(err, "'%s': brackets are for an IPv6 address", s);
 	} else if ((p = strchr(host, ':')) != NULL) {
 		if (strchr(p + 1, ':') != NULL)
 			return dp_err_set(err, "'%s': put an IPv6 address in brackets: [ADDR]:PORT", s);

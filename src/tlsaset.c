@@ -124,6 +124,10 @@ dp_tlsaset_add_file(struct dp_tlsaset *set, const char *file, bool smtp,
 		}
 		if (semi != NULL)
 			*semi = '\0';
+		/* The line end is no part of the record, nor of a message quoting it. */
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] != '\0' && line[strlen(line) - 1] == '\r')
+			line[strlen(line) - 1] = '\0';
 		if (line[strspn(line, " \t\r\n")] == '\0')
 			continue;
 		if (dp_tlsaset_add_text(set, line, smtp, err) == -1) {

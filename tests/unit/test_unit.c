@@ -5,9 +5,12 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tap.h"
 
@@ -17,6 +20,7 @@
 #include "plugin.h"
 #include "plugin_opts.h"
 #include "resolver.h"
+#include "target.h"
 #include "tlsa.h"
 #include "tlsaset.h"
 #include "verdict.h"
@@ -449,6 +453,210 @@ test_plugin(void)
 	}
 }
 
+/* True when s holds no control byte (what every error message promises). */
+static int
+no_ctl(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int
+plugin_parse(struct dp_plugin_config *pc, struct dp_err *err, ...)
+{
+	char *argv[32];
+	int argc = 0;
+	va_list ap;
+
+	va_start(ap, err);
+	argv[argc++] = "check_dane";
+	while ((argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	va_end(ap);
+	return dp_plugin_config_parse(argc, argv, pc, err);
+}
+
+/* Hostile words where the front ends expect options, addresses, thresholds and names. */
+static void
+test_hard_parse(void)
+{
+	static const char *bad_resolvers[] = {
+		"::1@53@53", "127.0.0.1@53abc", "@0", "@53", "127.0.0.1@99999",
+		"127.0.0.1@0", "127.0.0.1@", "127.0.0.1@+53", "127.0.0.1@ 53", "[::1]@53",
+		"fe80::1%eth0", "127.1", " 127.0.0.1", "127.0.0.1 ", "localhost", "",
+		"0x7f.0.0.1", "1.2.3.4.5",
+	};
+	static const char *bad_ranges[] = {
+		" 5", "5 ", "0x190", "~", "5:~", "~:~", "1e3", "inf", "nan", "-inf:0", "+",
+		"-", ".5", "5.", "@", "@5", "@~", "1:2:3", "5,5", "5|x", "\t5",
+		"11111111111111111111111111111111111111111",	/* 41 characters */
+	};
+	static const char *good_ranges[] = {
+		"~:5", "@~:5", "-1.5:2.25", "+3:", "10:", ":10", "0", "-7", "@1:2",
+		"@-12345678901234567.5:123456789012345678",	/* 40 characters */
+	};
+	static const char *bad_names[] = {
+		"a..", "-", "--tlsa", "-a.example", "a-.example", "a.-b", "a.b-.", "..", ".",
+		"a\nb",
+	};
+	static const char *good_names[] = {
+		"_443._tcp.www.example", "xn--bcher-kva.example", "a-b.example.", "a",
+		"_25._tcp.mx-1.example",
+	};
+	static const char *bad_targets[] = {
+		"-", "--tlsa", "-x:443", "a..:443", "[www.example]:443", "https://-x/",
+		"https://a../", "a-:443",
+	};
+	struct dp_resolver_addr a;
+	struct dp_resolver_config rc;
+	struct dp_range r;
+	struct dp_target t;
+	struct dp_config cfg;
+	struct dp_plugin_config pc;
+	struct dp_plugin_facts f;
+	struct dp_err err;
+	char out[DP_NAME_TEXT_MAX], buf[1024], esc[8];
+	size_t i;
+
+	/* --resolver: one parser, a canonical ADDR@PORT for both backends. */
+	ok(dp_resolver_addr_parse("127.0.0.1", &a, &err) == 0 && a.family == AF_INET &&
+	    a.port == 53 && strcmp(a.text, "127.0.0.1@53") == 0, "resolver: IPv4, port 53");
+	ok(dp_resolver_addr_parse("2001:DB8:0::53@5353", &a, &err) == 0 &&
+	    a.family == AF_INET6 && a.port == 5353 && strcmp(a.text, "2001:db8::53@5353") == 0,
+	    "resolver: IPv6 without brackets, canonical text");
+	ok(dp_resolver_addr_parse("::ffff:192.0.2.1@65535", &a, &err) == 0 &&
+	    a.port == 65535, "resolver: IPv6 with an IPv4 tail, port 65535");
+	for (i = 0; i < sizeof(bad_resolvers) / sizeof(bad_resolvers[0]); i++)
+		ok(dp_resolver_addr_parse(bad_resolvers[i], &a, &err) == -1 &&
+		    strstr(err.msg, "invalid resolver") != NULL,
+		    "resolver '%s' rejected", bad_resolvers[i]);
+	memset(&rc, 0, sizeof(rc));
+	for (i = 0; i < DP_MAX_RESOLVERS; i++)
+		dp_resolver_config_add(&rc, "192.0.2.1", &err);
+	ok(rc.nservers == DP_MAX_RESOLVERS && dp_resolver_config_add(&rc, "192.0.2.1",
+	    &err) == -1, "at most %d resolvers", DP_MAX_RESOLVERS);
+	ok(parse(&cfg, &err, "--resolver", "::1@53@53", "lookup", "x", NULL) == -1 &&
+	    plugin_parse(&pc, &err, "-H", "x.example", "--resolver", "127.0.0.1@53abc",
+	    NULL) == -1, "bad --resolver: a usage error in both front ends");
+	ok(parse(&cfg, &err, "--resolver", "::1@5353", "lookup", "x", NULL) == DP_ACT_RUN &&
+	    cfg.res.nservers == 1 && strcmp(cfg.res.servers[0].text, "::1@5353") == 0,
+	    "--resolver parsed at option time");
+
+	/* Thresholds: decimal numbers only, whole or refused. */
+	for (i = 0; i < sizeof(bad_ranges) / sizeof(bad_ranges[0]); i++)
+		ok(dp_range_parse(bad_ranges[i], &r, &err) == -1 && no_ctl(err.msg),
+		    "threshold '%s' rejected", bad_ranges[i]);
+	for (i = 0; i < sizeof(good_ranges) / sizeof(good_ranges[0]); i++)
+		ok(dp_range_parse(good_ranges[i], &r, &err) == 0 &&
+		    strncmp(r.text, good_ranges[i], strlen(good_ranges[i])) == 0,
+		    "threshold '%s' accepted, kept as given", good_ranges[i]);
+	ok(dp_range_parse("-1.5:2.25", &r, &err) == 0 && dp_range_alert(&r, -2) &&
+	    dp_range_alert(&r, 2.5) && !dp_range_alert(&r, 0), "range -1.5:2.25");
+	ok(dp_range_parse("@~:5", &r, &err) == 0 && dp_range_alert(&r, -1e9) &&
+	    !dp_range_alert(&r, 6), "range @~:5 alerts inside");
+	ok(plugin_parse(&pc, &err, "-H", "x.example", "-w", " 5", NULL) == -1 &&
+	    plugin_parse(&pc, &err, "-H", "x.example", "-c", "0x190", NULL) == -1 &&
+	    plugin_parse(&pc, &err, "-H", "x.example", "--sig-warning", "~", NULL) == -1,
+	    "plugin: -w ' 5', -c 0x190, --sig-warning ~ rejected");
+	ok(plugin_parse(&pc, &err, "-H", "x.example",
+	    "-w", "@-12345678901234567.5:123456789012345678",
+	    "-c", "-12345678901234567.5:1234567890123456789",
+	    "--sig-warning", "@-12345678901234567.5:12345678901234567",
+	    "--sig-critical", "123456789012345678901234567890123456789", NULL) == DP_ACT_RUN,
+	    "plugin: the longest thresholds accepted");
+	memset(&f, 0, sizeof(f));
+	f.has_connect = f.has_handshake = f.has_cert = true;
+	f.has_tlsa_sig = f.has_addr_sig = f.has_mx_sig = true;
+	f.time_s = f.dns_s = f.connect_s = f.handshake_s = 3599.999;
+	f.cert_days = -2916000;	/* notAfter in year 0000 */
+	f.tlsa_sig_days = f.addr_sig_days = f.mx_sig_days = -49710.5;
+	f.verified = f.total = 1000000;
+	dp_perfdata(&pc, &f, buf, sizeof(buf));
+	ok(strstr(buf, "'cert_days'=-2916000;@-12345678901234567.5:123456789012345678;"
+	    "-12345678901234567.5:1234567890123456789") != NULL &&
+	    strstr(buf, "'mx_sig_days'=-49710.500;@-12345678901234567.5:12345678901234567;"
+	    "123456789012345678901234567890123456789:") != NULL &&
+	    strstr(buf, "'verified'=1000000;;;0;1000000") != NULL,
+	    "perfdata: the longest thresholds whole, every item in 1024 bytes");
+	printf("# %zu bytes of perfdata at the longest\n", strlen(buf));
+
+	/* Host names: RFC 952/1123 label edges, no empty last label, no options. */
+	for (i = 0; i < sizeof(bad_names) / sizeof(bad_names[0]); i++)
+		ok(dp_name_canonical(bad_names[i], out, sizeof(out), &err) == -1 &&
+		    no_ctl(err.msg), "name '%s' rejected", bad_names[i][1] == '\n' ?
+		    "a\\nb" : bad_names[i]);
+	ok(dp_name_canonical("--tlsa", out, sizeof(out), &err) == -1 &&
+	    strstr(err.msg, "an option in the wrong place?") != NULL,
+	    "an option-like word is named as such");
+	for (i = 0; i < sizeof(good_names) / sizeof(good_names[0]); i++)
+		ok(dp_name_canonical(good_names[i], out, sizeof(out), &err) == 0,
+		    "name '%s' accepted", good_names[i]);
+	for (i = 0; i < sizeof(bad_targets) / sizeof(bad_targets[0]); i++)
+		ok(dp_target_parse(bad_targets[i], 443, &t, &err) == -1,
+		    "target '%s' rejected", bad_targets[i]);
+	ok(dp_target_parse("[::1]:853", 443, &t, &err) == 0 && t.is_addr && t.port == 853,
+	    "target [::1]:853");
+	ok(dp_target_parse("--tlsa", 443, &t, &err) == -1 &&
+	    strcmp(err.msg, "'--tlsa': not a host name (an option in the wrong place?)") == 0,
+	    "target '--tlsa': %s", err.msg);
+	ok(plugin_parse(&pc, &err, "-H", "--mx", NULL) == -1 &&
+	    strstr(err.msg, "option in the wrong place") != NULL, "plugin: -H --mx");
+
+	/* Options named as typed, never as a raw enum value. */
+	ok(parse(&cfg, &err, "check", "www.example", "--tlsa", NULL) == -1 &&
+	    strcmp(err.msg, "option '--tlsa' needs an argument") == 0, "%s", err.msg);
+	ok(parse(&cfg, &err, "lookup", "x", "-t", NULL) == -1 &&
+	    strcmp(err.msg, "option '-t' needs an argument") == 0, "%s", err.msg);
+	ok(parse(&cfg, &err, "lookup", "x", "--timeout", NULL) == -1 &&
+	    strcmp(err.msg, "option '--timeout' needs an argument") == 0, "%s", err.msg);
+	ok(parse(&cfg, &err, "--frob=1", "lookup", "x", NULL) == -1 &&
+	    strcmp(err.msg, "unknown option '--frob'") == 0, "%s", err.msg);
+	ok(parse(&cfg, &err, "--tls", "lookup", "x", NULL) == -1 &&
+	    strcmp(err.msg, "ambiguous option '--tls' (--tlsa, --tlsa-file)") == 0,
+	    "%s", err.msg);
+	ok(parse(&cfg, &err, "--json=yes", "lookup", "x", NULL) == -1 &&
+	    strcmp(err.msg, "option '--json' takes no argument") == 0, "%s", err.msg);
+	ok(parse(&cfg, &err, "--json", "-vx", "lookup", "x", NULL) == -1 &&
+	    strcmp(err.msg, "unknown option '-x'") == 0, "%s", err.msg);
+	ok(parse(&cfg, &err, "-\x01", "lookup", "x", NULL) == -1 &&
+	    strcmp(err.msg, "unknown option '-\\x01'") == 0, "%s", err.msg);
+	ok(parse(&cfg, &err, "--\x1b[2J", "lookup", "x", NULL) == -1 && no_ctl(err.msg),
+	    "%s", err.msg);
+	ok(plugin_parse(&pc, &err, "-H", "x.example", "--sig-warning", NULL) == -1 &&
+	    strcmp(err.msg, "option '--sig-warning' needs an argument") == 0, "%s", err.msg);
+	ok(plugin_parse(&pc, &err, "-H", "x.example", "-w", NULL) == -1 &&
+	    strcmp(err.msg, "option '-w' needs an argument") == 0, "%s", err.msg);
+	ok(plugin_parse(&pc, &err, "-H", "x.example", "--tlsa", "x", NULL) == -1 &&
+	    strcmp(err.msg, "unknown option '--tlsa'") == 0, "%s", err.msg);
+
+	/* Control bytes never reach a message raw. */
+	is_str(dp_escape_ctl(buf, sizeof(buf), "a\nb\r\t\x1b[0m\x7f"), "a\\nb\\r\\t\\x1b[0m\\x7f",
+	    "control bytes escaped");
+	is_str(dp_escape_ctl(esc, 6, "ab\x01"), "ab", "a cut falls between escapes");
+	dp_err_set(&err, "'%s'", "x\ny");
+	is_str(err.msg, "'x\\ny'", "dp_err_set escapes what it quotes");
+	{
+		char path[] = "/tmp/dp-unit-tlsa-XXXXXX";
+		struct dp_tlsaset set;
+		int fd = mkstemp(path);
+		const char line[] = "x\x1b[2J 1 1 00\r\n";
+
+		memset(&set, 0, sizeof(set));
+		ok(fd != -1 && write(fd, line, sizeof(line) - 1) == (ssize_t)sizeof(line) - 1 &&
+		    dp_tlsaset_add_file(&set, path, false, &err) == -1 && no_ctl(err.msg) &&
+		    strstr(err.msg, "'x\\x1b[2J 1 1 00'") != NULL,
+		    "a bad --tlsa-file line is quoted escaped, without its line end");
+		printf("# %s\n", err.msg);
+		dp_tlsaset_clear(&set);
+		if (fd != -1) {
+			close(fd);
+			unlink(path);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -458,5 +666,6 @@ main(void)
 	test_classify();
 	test_options();
 	test_plugin();
+	test_hard_parse();
 	return tap_done();
 }
