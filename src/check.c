@@ -628,8 +628,10 @@ dp_check_open(const struct dp_config *cfg, struct dp_check_report *rep,
 	 * configuration is checked here all the same, so that a bad trust
 	 * anchor is a usage error before anything goes on the wire.
 	 */
-	if (cfg->res.trust_anchor != NULL &&
-	    dp_trust_anchor_check(cfg->res.trust_anchor, err) == -1) {
+	if ((cfg->res.trust_anchor != NULL &&
+	    dp_trust_anchor_check(cfg->res.trust_anchor, err) == -1) ||
+	    (cfg->res.root_hints != NULL &&
+	    dp_root_hints_check(cfg->res.root_hints, err) == -1)) {
 		*exit_code = DP_EXIT_USAGE;
 		return -1;
 	}

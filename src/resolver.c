@@ -23,9 +23,7 @@
 
 #include "dnsmsg.h"
 #include "resolver_impl.h"
-
-/* A trust anchor file is a few lines; more is a wrong file. */
-#define TRUST_ANCHOR_MAX_BYTES	(1024 * 1024)
+#include "zonefile.h"
 
 static const struct dp_backend_ops *const backends[] = {
 #ifdef HAVE_GETDNS
@@ -144,8 +142,9 @@ dp_dnssec_name(enum dp_dnssec state)
 /*
  * A trust anchor record: OWNER [TTL] [CLASS] DS|DNSKEY RDATA..., where
  * RDATA has at least four fields (key tag/flags, algorithm, digest
- * type/protocol, digest/key).  Returns 1 for an anchor, 0 for another
- * type, -1 for a malformed line.
+ * type/protocol, digest/key).  rec is one line (zonefile.c joined it and
+ * made its parentheses blanks).  Returns 1 for an anchor, 0 for another
+ * type, -1 for a malformed record.
  */
 static int
 anchor_record(char *rec)
@@ -153,11 +152,8 @@ anchor_record(char *rec)
 	char *tok[64], *save = NULL, *p;
 	int n = 0, i;
 
-	for (p = rec; *p != '\0'; p++)
-		if (*p == '(' || *p == ')')
-			*p = ' ';
-	for (p = strtok_r(rec, " \t\r\n", &save); p != NULL && n < 64;
-	    p = strtok_r(NULL, " \t\r\n", &save))
+	for (p = strtok_r(rec, " \t", &save); p != NULL && n < 64;
+	    p = strtok_r(NULL, " \t", &save))
 		tok[n++] = p;
 	for (i = 1; i < n && i <= 3; i++) {
 		if (strcasecmp(tok[i], "DS") == 0 || strcasecmp(tok[i], "DNSKEY") == 0)
@@ -203,58 +199,76 @@ dp_answer_trust(const struct dp_answer *ans, char *detail, size_t len)
 int
 dp_trust_anchor_check(const char *file, struct dp_err *err)
 {
-	char line[4096], rec[16384];
-	size_t total = 0, used = 0;
-	unsigned lineno = 0;
-	int depth = 0, anchors = 0, rc = -1;
-	FILE *fp;
+	struct dp_zone_reader zr;
+	struct dp_zone_record rec;
+	int anchors = 0, rc;
 
-	if ((fp = fopen(file, "r")) == NULL)
-		return dp_err_set(err, "trust anchor %s: cannot open: %m", file);
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		char *semi, *p;
-
-		lineno++;
-		if ((total += strlen(line)) > TRUST_ANCHOR_MAX_BYTES) {
-			dp_err_set(err, "trust anchor %s: file too large", file);
-			goto out;
-		}
-		if ((semi = strchr(line, ';')) != NULL)
-			*semi = '\0';
-		if (used == 0 && (line[strspn(line, " \t\r\n")] == '\0' || line[0] == '$'))
-			continue;
-		if (used + strlen(line) + 1 >= sizeof(rec)) {
-			dp_err_set(err, "trust anchor %s:%u: record too long", file, lineno);
-			goto out;
-		}
-		memcpy(rec + used, line, strlen(line) + 1);
-		used += strlen(line);
-		for (p = line; *p != '\0'; p++)
-			depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
-		if (depth > 0)
-			continue;
-		used = 0;
-		switch (depth < 0 ? -1 : anchor_record(rec)) {
-		case 1:
-			anchors++;
+	if (dp_zone_open(&zr, "trust anchor", file, DP_ZONE_FILE_MAX,
+	    DP_ZONE_RECORD_MAX, err) == -1)
+		return -1;
+	while ((rc = dp_zone_next(&zr, &rec, err)) == 1) {
+		if ((rc = anchor_record(rec.text)) == -1) {
+			dp_zone_error(&zr, rec.line, err, "not a DS or DNSKEY record");
 			break;
-		case -1:
-			dp_err_set(err, "trust anchor %s:%u: not a DS or DNSKEY record", file,
-			    lineno);
-			goto out;
 		}
+		anchors += rc;
 	}
-	if (ferror(fp))
-		dp_err_set(err, "trust anchor %s: read error", file);
-	else if (used != 0)
-		dp_err_set(err, "trust anchor %s: unbalanced parentheses", file);
-	else if (anchors == 0)
-		dp_err_set(err, "trust anchor %s: no DS or DNSKEY record in file", file);
-	else
-		rc = 0;
-out:
-	fclose(fp);
-	return rc;
+	if (rc == 0 && anchors == 0)
+		rc = dp_zone_error(&zr, 0, err, "no DS or DNSKEY record in file");
+	dp_zone_close(&zr);
+	return rc == -1 ? -1 : 0;
+}
+
+/*
+ * A root hint: OWNER [TTL] [CLASS] NS|A|AAAA RDATA, the types of IANA's
+ * named.root, with one rdata field, an address for A and AAAA.  Returns 1
+ * for NS, 0 for an address, -1 for anything else.
+ */
+static int
+hint_record(char *rec)
+{
+	char *tok[8], *save = NULL, *p;
+	unsigned char addr[16];
+	int n = 0, i, first = rec[0] == ' ' || rec[0] == '\t' ? 0 : 1;
+
+	for (p = strtok_r(rec, " \t", &save); p != NULL && n < 8;
+	    p = strtok_r(NULL, " \t", &save))
+		tok[n++] = p;
+	/* With no owner (a leading blank) the type can be the first field. */
+	for (i = first; i < n && i <= 3; i++) {
+		if (i + 2 != n)
+			continue;
+		if (strcasecmp(tok[i], "NS") == 0)
+			return 1;
+		if (strcasecmp(tok[i], "A") == 0)
+			return inet_pton(AF_INET, tok[i + 1], addr) == 1 ? 0 : -1;
+		if (strcasecmp(tok[i], "AAAA") == 0)
+			return inet_pton(AF_INET6, tok[i + 1], addr) == 1 ? 0 : -1;
+	}
+	return -1;
+}
+
+int
+dp_root_hints_check(const char *file, struct dp_err *err)
+{
+	struct dp_zone_reader zr;
+	struct dp_zone_record rec;
+	int servers = 0, rc;
+
+	if (dp_zone_open(&zr, "root hints", file, DP_ZONE_FILE_MAX,
+	    DP_ZONE_RECORD_MAX, err) == -1)
+		return -1;
+	while ((rc = dp_zone_next(&zr, &rec, err)) == 1) {
+		if ((rc = hint_record(rec.text)) == -1) {
+			dp_zone_error(&zr, rec.line, err, "not an NS, A or AAAA record");
+			break;
+		}
+		servers += rc;
+	}
+	if (rc == 0 && servers == 0)
+		rc = dp_zone_error(&zr, 0, err, "no NS record in file");
+	dp_zone_close(&zr);
+	return rc == -1 ? -1 : 0;
 }
 
 int
@@ -276,6 +290,8 @@ dp_resolver_new(struct event_base *base, const struct dp_resolver_config *cfg,
 	if (cfg->trust_anchor == NULL)
 		return dp_err_set(err, "no trust anchor file");
 	if (dp_trust_anchor_check(cfg->trust_anchor, err) == -1)
+		return -1;
+	if (cfg->root_hints != NULL && dp_root_hints_check(cfg->root_hints, err) == -1)
 		return -1;
 	if ((res = calloc(1, sizeof(*res))) == NULL)
 		return dp_err_set(err, "out of memory");

@@ -164,7 +164,14 @@ enum dp_trust {
  */
 enum dp_trust	dp_answer_trust(const struct dp_answer *ans, char *detail, size_t len);
 
-/* Checks that file holds at least one DS or DNSKEY record (RFC 4034 presentation format). */
+/*
+ * Checks, before any backend reads them, that file is a regular file of at
+ * most DP_ZONE_FILE_MAX bytes of records, at least one of them DS or
+ * DNSKEY (RFC 4034 presentation format); for the root hints, NS, A and
+ * AAAA records only, at least one NS.  Returns 0, or -1
+ * with err set ("trust anchor FILE:LINE: ...").
+ */
 int	dp_trust_anchor_check(const char *file, struct dp_err *err);
+int	dp_root_hints_check(const char *file, struct dp_err *err);
 
 #endif

@@ -26,6 +26,7 @@
 
 #include "dnsmsg.h"
 #include "resolver_impl.h"
+#include "zonefile.h"
 
 struct gd_backend {
 	getdns_context	*ctx;
@@ -48,24 +49,14 @@ gd_check(getdns_return_t rc, const char *what, struct dp_err *err)
 	return dp_err_set(err, "%s: %s", what, s ? s : "getdns error");
 }
 
-/* A record in a zone file may span lines inside parentheses; bound its size. */
-#define GD_RR_TEXT_MAX	16384
-
+/* Appends rec (one line from zonefile.c) to list. */
 static int
-gd_paren_depth(const char *line, int depth)
-{
-	for (; *line != '\0' && *line != ';'; line++)
-		depth += *line == '(' ? 1 : *line == ')' ? -1 : 0;
-	return depth;
-}
-
-/* Appends the record in text (zone-file syntax, origin ".") to list. */
-static int
-gd_append_rr(getdns_list *list, const char *text, size_t *n)
+gd_append_rr(getdns_list *list, const struct dp_zone_record *rec, size_t *n)
 {
 	getdns_dict *rr = NULL;
 
-	if (getdns_str2rr_dict(text, &rr, ".", 3600) != GETDNS_RETURN_GOOD)
+	if (getdns_str2rr_dict(rec->text, &rr, rec->origin, rec->ttl) !=
+	    GETDNS_RETURN_GOOD)
 		return -1;
 	getdns_list_set_dict(list, (*n)++, rr);
 	getdns_dict_destroy(rr);
@@ -73,52 +64,39 @@ gd_append_rr(getdns_list *list, const char *text, size_t *n)
 }
 
 /*
- * Reads a zone-file list of records (trust anchors, root hints).  Debian's
- * getdns 1.6 getdns_fp2rr_list() fails on every input, so records are
- * gathered line by line and converted with getdns_str2rr_dict().
+ * Reads a zone-file list of records (trust anchors, root hints), already
+ * checked by dp_trust_anchor_check or dp_root_hints_check.  Debian's
+ * getdns 1.6 getdns_fp2rr_list() fails on every input, so zonefile.c cuts
+ * the records and getdns_str2rr_dict() converts each.
  */
 static int
 gd_load_rr_file(const char *file, getdns_list **list, struct dp_err *err)
 {
-	char line[4096], rec[GD_RR_TEXT_MAX];
-	size_t n = 0, used = 0;
-	unsigned lineno = 0;
-	int depth = 0;
-	FILE *fp;
+	struct dp_zone_reader zr;
+	struct dp_zone_record rec;
+	size_t n = 0;
+	int rc;
 
-	if ((fp = fopen(file, "r")) == NULL)
-		return dp_err_set(err, "%s: cannot open: %m", file);
-	if ((*list = getdns_list_create()) == NULL) {
-		fclose(fp);
+	if ((*list = getdns_list_create()) == NULL)
 		return dp_err_set(err, "out of memory");
+	if ((rc = dp_zone_open(&zr, NULL, file, DP_ZONE_FILE_MAX,
+	    DP_ZONE_RECORD_MAX, err)) == 0) {
+		while ((rc = dp_zone_next(&zr, &rec, err)) == 1)
+			if (gd_append_rr(*list, &rec, &n) == -1) {
+				rc = dp_zone_error(&zr, rec.line, err,
+				    "not a record in zone-file format");
+				break;
+			}
+		if (rc == 0 && n == 0)
+			rc = dp_zone_error(&zr, 0, err, "no record in file");
 	}
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		lineno++;
-		if (used == 0 && (line[strspn(line, " \t\r\n")] == '\0' ||
-		    line[strspn(line, " \t")] == ';' || line[0] == '$'))
-			continue;
-		if (used + strlen(line) + 1 >= sizeof(rec))
-			goto bad;
-		memcpy(rec + used, line, strlen(line) + 1);
-		used += strlen(line);
-		if ((depth = gd_paren_depth(line, depth)) > 0)
-			continue;
-		if (depth < 0 || gd_append_rr(*list, rec, &n) == -1)
-			goto bad;
-		used = 0;
-	}
-	fclose(fp);
-	if (n == 0 || used != 0) {
+	dp_zone_close(&zr);
+	if (rc == -1) {
 		getdns_list_destroy(*list);
 		*list = NULL;
-		return dp_err_set(err, "%s: no complete record in file", file);
+		return -1;
 	}
 	return 0;
-bad:
-	fclose(fp);
-	getdns_list_destroy(*list);
-	*list = NULL;
-	return dp_err_set(err, "%s:%u: not a record in zone-file format", file, lineno);
 }
 
 /* A --resolver address (parsed once, in dp_resolver_addr_parse) as a getdns address dict. */

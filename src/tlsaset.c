@@ -19,6 +19,7 @@
 
 #include "dnsmsg.h"
 #include "tlsaset.h"
+#include "zonefile.h"
 
 static enum dp_reason
 classify(const struct dp_tlsaset *set, char *detail, size_t len)
@@ -108,39 +109,26 @@ int
 dp_tlsaset_add_file(struct dp_tlsaset *set, const char *file, bool smtp,
     struct dp_err *err)
 {
-	char line[8192];
-	FILE *fp;
-	unsigned lineno = 0, added = 0;
+	struct dp_zone_reader zr;
+	struct dp_zone_record rec;
+	struct dp_err why;
+	unsigned added = 0;
+	int rc;
 
-	if ((fp = fopen(file, "r")) == NULL)
-		return dp_err_set(err, "%s: cannot open: %m", file);
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		char *semi = strchr(line, ';');
-
-		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(fp)) {
-			fclose(fp);
-			return dp_err_set(err, "%s:%u: line too long", file, lineno);
-		}
-		if (semi != NULL)
-			*semi = '\0';
-		/* The line end is no part of the record, nor of a message quoting it. */
-		line[strcspn(line, "\n")] = '\0';
-		if (line[0] != '\0' && line[strlen(line) - 1] == '\r')
-			line[strlen(line) - 1] = '\0';
-		if (line[strspn(line, " \t\r\n")] == '\0')
-			continue;
-		if (dp_tlsaset_add_text(set, line, smtp, err) == -1) {
-			fclose(fp);
-			dp_err_prefix(err, "%s:%u", file, lineno);
-			return -1;
+	if (dp_zone_open(&zr, "--tlsa-file", file, DP_TLSA_FILE_MAX,
+	    DP_TLSA_RECORD_MAX, err) == -1)
+		return -1;
+	while ((rc = dp_zone_next(&zr, &rec, err)) == 1) {
+		if (dp_tlsaset_add_text(set, rec.text, smtp, &why) == -1) {
+			rc = dp_zone_error(&zr, rec.line, err, "%s", why.msg);
+			break;
 		}
 		added++;
 	}
-	fclose(fp);
-	if (added == 0)
-		return dp_err_set(err, "%s: no TLSA records in file", file);
-	return 0;
+	if (rc == 0 && added == 0)
+		rc = dp_zone_error(&zr, 0, err, "no TLSA records in file");
+	dp_zone_close(&zr);
+	return rc == -1 ? -1 : 0;
 }
 
 void

@@ -24,6 +24,10 @@
 #include "tlsa.h"
 #include "tlsaset.h"
 #include "verdict.h"
+#include "zonefile.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char *sha256_hex =
     "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -646,8 +650,8 @@ test_hard_parse(void)
 		memset(&set, 0, sizeof(set));
 		ok(fd != -1 && write(fd, line, sizeof(line) - 1) == (ssize_t)sizeof(line) - 1 &&
 		    dp_tlsaset_add_file(&set, path, false, &err) == -1 && no_ctl(err.msg) &&
-		    strstr(err.msg, "'x\\x1b[2J 1 1 00'") != NULL,
-		    "a bad --tlsa-file line is quoted escaped, without its line end");
+		    strstr(err.msg, ":1: contains control byte 0x1b") != NULL,
+		    "a --tlsa-file with a control byte is refused, the byte named, not echoed");
 		printf("# %s\n", err.msg);
 		dp_tlsaset_clear(&set);
 		if (fd != -1) {
@@ -655,6 +659,177 @@ test_hard_parse(void)
 			unlink(path);
 		}
 	}
+}
+
+/* rec's text with each run of blanks made one space, trimmed: what tokenisers see. */
+static const char *
+squash(const char *text)
+{
+	static char out[128];
+	size_t n = 0;
+
+	for (; *text != '\0' && n + 2 < sizeof(out); text++) {
+		if (*text == ' ' || *text == '\t') {
+			if (n > 0 && out[n - 1] != ' ')
+				out[n++] = ' ';
+			continue;
+		}
+		out[n++] = *text;
+	}
+	if (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+	return out;
+}
+
+/* Reads all records of text; returns the -1/0 of the end, err filled. */
+static int
+zone_read_all(const char *text, size_t max_record, char got[][128], unsigned *lines,
+    int max, int *n, struct dp_err *err)
+{
+	static char buf[1024];
+	struct dp_zone_reader zr;
+	struct dp_zone_record rec;
+	int rc;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	dp_zone_init(&zr, "test", "t.zone", buf, strlen(buf), max_record);
+	*n = 0;
+	err->msg[0] = '\0';
+	while ((rc = dp_zone_next(&zr, &rec, err)) == 1 && *n < max) {
+		snprintf(got[*n], 128, "%s", squash(rec.text));
+		lines[(*n)++] = rec.line;
+	}
+	/* After the end, or an error, the reader stays at the end. */
+	if (rc != 1 && dp_zone_next(&zr, &rec, NULL) != 0)
+		rc = 99;
+	dp_zone_close(&zr);
+	return rc;
+}
+
+static void
+test_zonefile(void)
+{
+	struct dp_zone_reader zr;
+	struct dp_zone_record rec;
+	struct dp_err err;
+	char got[8][128], dir[] = "/tmp/dp-unit-XXXXXX", path[64], *buf;
+	unsigned lines[8];
+	size_t len;
+	int n, rc;
+	FILE *fp;
+
+	rc = zone_read_all("; a comment line\n"
+	    "\n"
+	    "$ORIGIN example.\n"
+	    "$TTL 1h\n"
+	    "a 60 IN TXT \"x;y (\" ; a comment\n"
+	    "b IN DS ( 1 8 2 ; inside\n"
+	    "\t\tABCD )\r\n"
+	    "c IN TXT a\\;b\n"
+	    "d IN A 192.0.2.1", 16384, got, lines, 8, &n, &err);
+	is_int(rc, 0, "zone: reads to the end");
+	is_int(n, 4, "zone: four records (comments, blank lines, directives skipped)");
+	is_str(got[0], "a 60 IN TXT \"x;y (\"", "zone: ';' and '(' inside quotes are text");
+	is_str(got[1], "b IN DS 1 8 2 ABCD", "zone: parentheses join lines");
+	is_str(got[2], "c IN TXT a\\;b", "zone: an escaped ';' is no comment");
+	is_str(got[3], "d IN A 192.0.2.1", "zone: a last line without a newline");
+	ok(lines[0] == 5 && lines[1] == 6 && lines[2] == 8 && lines[3] == 9,
+	    "zone: records start at lines 5, 6, 8, 9");
+
+	{
+		char text[] = "$ORIGIN example.\n$TTL 120\nwww IN A 192.0.2.1\n";
+
+		dp_zone_init(&zr, NULL, "t.zone", text, strlen(text), 16384);
+		ok(dp_zone_next(&zr, &rec, &err) == 1 && strcmp(rec.origin, "example.") == 0 &&
+		    rec.ttl == 120, "zone: $ORIGIN and $TTL reach the record");
+		dp_zone_close(&zr);
+	}
+
+	rc = zone_read_all("a IN A 192.0.2.1\nb ) IN A 192.0.2.2\n", 16384, got, lines, 8,
+	    &n, &err);
+	ok(rc == -1 && n == 1, "zone: an unbalanced ')' is an error");
+	is_str(err.msg, "test t.zone:2: unbalanced ')'", "zone: ... naming file and line");
+	rc = zone_read_all("\na IN DS ( 1 8\n2\n", 16384, got, lines, 8, &n, &err);
+	ok(rc == -1 && n == 0, "zone: a '(' without ')' is an error");
+	is_str(err.msg, "test t.zone:2: '(' without ')'", "zone: ... at the line it opened");
+	rc = zone_read_all("a IN TXT \"open\n", 16384, got, lines, 8, &n, &err);
+	ok(rc == -1 && strstr(err.msg, ":1: unterminated quoted string") != NULL,
+	    "zone: an unterminated quote is an error");
+	rc = zone_read_all("x IN A 192.0.2.1\na IN DS ( 1 8 2\n 0123456789 0123456789 )\n",
+	    32, got, lines, 8, &n, &err);
+	ok(rc == -1 && n == 1, "zone: a record longer than the bound is an error");
+	is_str(err.msg, "test t.zone:2: record longer than 32 bytes",
+	    "zone: ... at the line it starts");
+	rc = zone_read_all("; long comments do not count against the bound"
+	    " ......................................\nx IN A 192.0.2.1\n", 32, got, lines, 8,
+	    &n, &err);
+	ok(rc == 0 && n == 1, "zone: comments do not count against the record bound");
+	rc = zone_read_all("$INCLUDE /dev/zero\n", 16384, got, lines, 8, &n, &err);
+	is_str(err.msg, "test t.zone:1: $INCLUDE is not supported", "zone: $INCLUDE is refused");
+	rc = zone_read_all("$GENERATE 1-2 a A 1.2.3.$\n", 16384, got, lines, 8, &n, &err);
+	ok(rc == -1 && strstr(err.msg, "unknown directive") != NULL,
+	    "zone: an unknown directive is refused");
+	rc = zone_read_all("$ORIGIN example\n", 16384, got, lines, 8, &n, &err);
+	ok(rc == -1 && strstr(err.msg, "absolute") != NULL, "zone: a relative $ORIGIN is refused");
+	rc = zone_read_all("$TTL soon\n", 16384, got, lines, 8, &n, &err);
+	ok(rc == -1, "zone: a $TTL that is not a TTL is refused");
+	rc = zone_read_all("a IN TXT x\033[2Jy\n", 16384, got, lines, 8, &n, &err);
+	ok(rc == -1 && strchr(err.msg, '\033') == NULL &&
+	    strstr(err.msg, ":1: contains control byte 0x1b") != NULL,
+	    "zone: a control byte is refused, not echoed");
+	{
+		char text[] = "a\0b\n";
+
+		dp_zone_init(&zr, NULL, "bad\033name", text, sizeof(text) - 1, 16384);
+		ok(dp_zone_next(&zr, &rec, &err) == -1 &&
+		    strcmp(err.msg, "bad?name:1: contains a NUL byte") == 0,
+		    "zone: a NUL is refused; the path is shown without control bytes");
+		dp_zone_close(&zr);
+	}
+
+	/* dp_file_slurp: only regular files, bounded, no NUL. */
+	ok(dp_file_slurp("/dev/null", 100, &buf, &len, &err) == -1 &&
+	    strcmp(err.msg, "/dev/null: not a regular file") == 0, "slurp: a device is refused");
+	ok(dp_file_slurp("/", 100, &buf, &len, &err) == -1 &&
+	    strstr(err.msg, "not a regular file") != NULL, "slurp: a directory is refused");
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "slurp: mkdtemp");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	ok(mkfifo(path, 0600) == 0 && dp_file_slurp(path, 100, &buf, &len, &err) == -1 &&
+	    strstr(err.msg, "not a regular file") != NULL,
+	    "slurp: a FIFO nobody writes is refused without blocking");
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/file", dir);
+	if ((fp = fopen(path, "w")) != NULL) {
+		fputs("0123456789", fp);
+		fclose(fp);
+	}
+	ok(dp_file_slurp(path, 10, &buf, &len, &err) == 0 && len == 10 && buf[10] == '\0' &&
+	    strcmp(buf, "0123456789") == 0, "slurp: a file of exactly the bound is read");
+	free(buf);
+	ok(dp_file_slurp(path, 9, &buf, &len, &err) == -1 && buf == NULL &&
+	    strstr(err.msg, ": larger than 9 bytes") != NULL, "slurp: one byte more is refused");
+	if ((fp = fopen(path, "w")) != NULL) {
+		fputs("line 1\nline", fp);
+		fputc('\0', fp);
+		fclose(fp);
+	}
+	ok(dp_file_slurp(path, 100, &buf, &len, &err) == -1 &&
+	    strstr(err.msg, ":2: contains a NUL byte") != NULL, "slurp: a NUL byte is refused");
+	if ((fp = fopen(path, "w")) != NULL)
+		fclose(fp);
+	ok(dp_file_slurp(path, 100, &buf, &len, &err) == 0 && len == 0 && buf[0] == '\0',
+	    "slurp: an empty file is empty text");
+	free(buf);
+	ok(dp_zone_open(&zr, "trust anchor", "/nonexistent/x", 100, 100, &err) == -1 &&
+	    strncmp(err.msg, "trust anchor /nonexistent/x: cannot open", 40) == 0,
+	    "zone: open names what the file is for");
+	dp_zone_close(&zr);
+	unlink(path);
+	rmdir(dir);
 }
 
 int
@@ -667,5 +842,6 @@ main(void)
 	test_options();
 	test_plugin();
 	test_hard_parse();
+	test_zonefile();
 	return tap_done();
 }
