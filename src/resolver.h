@@ -141,6 +141,16 @@ enum dp_trust {
  */
 enum dp_trust	dp_answer_trust(const struct dp_answer *ans, char *detail, size_t len);
 
+/*
+ * Whether a DS RRset (the records of a DS answer) can lead to its child
+ * zone's keys: true when one record names an algorithm and a digest type
+ * the backends validate, or when a record cannot be read or there is no
+ * record at all (doubt keeps a zone's state as the backend gave it).
+ * False is RFC 4035 section 5.2 and RFC 6840 section 5.2: the child is
+ * insecure.
+ */
+bool	dp_ds_rrset_supported(const struct dp_answer *ds);
+
 /* Checks that file holds at least one DS or DNSKEY record (RFC 4034 presentation format). */
 int	dp_trust_anchor_check(const char *file, struct dp_err *err);
 
