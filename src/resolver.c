@@ -5,7 +5,15 @@
  * reply (dnsmsg.c) into a struct dp_answer, so that both backends give
  * the same answer for the same reply.  Policy: a query ends once; a
  * reply that cannot be read is a failure, never an empty answer; the
- * DNSSEC state comes only from the backend's own validation.
+ * DNSSEC state comes only from the backend's own validation, with one
+ * exception: a backend that calls a zone bogus whose parent's secure DS
+ * RRset names no algorithm or digest type it supports (getdns 1.6) has
+ * that DS RRset read here, and the answer is insecure as RFC 4035
+ * section 5.2 says (see ds_walk_start).  That only ever turns bogus
+ * into insecure on a secure DS RRset read in full; anything unclear
+ * (no answer in time, an unreadable record, a trust anchor below the
+ * zone) keeps bogus.  A bogus answer without the backend's reason gets
+ * one saying what is known: which answer, below which secure DS RRset.
  */
 #include "config.h"
 
@@ -140,15 +148,55 @@ dp_dnssec_name(enum dp_dnssec state)
 }
 
 /*
+ * Keeps an anchor's owner name for the DS recheck (see anchored_between).
+ * A name that cannot be read plainly makes the anchors unclear, and an
+ * unclear set of anchors never lets a bogus answer become insecure.
+ */
+static void
+anchor_keep(struct dp_resolver *res, const char *owner)
+{
+	char name[DP_NAME_TEXT_MAX];
+	uint8_t wire[DP_NAME_WIRE_MAX];
+	size_t i, n = strlen(owner);
+
+	if (n == 0 || n + 2 > sizeof(name) || strchr(owner, '\\') != NULL) {
+		res->anchors_unclear = true;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		name[i] = (char)tolower((unsigned char)owner[i]);
+	/* Without a trailing dot the name is relative to the root, as both backends read it. */
+	if (name[n - 1] != '.')
+		name[n++] = '.';
+	name[n] = '\0';
+	if (dp_name_text_to_wire(name, wire) == -1) {
+		res->anchors_unclear = true;
+		return;
+	}
+	for (i = 0; i < res->nanchors; i++)
+		if (strcmp(res->anchors[i], name) == 0)
+			return;
+	if (res->nanchors == DP_MAX_ANCHOR_NAMES ||
+	    (res->anchors[res->nanchors] = strdup(name)) == NULL) {
+		res->anchors_unclear = true;
+		return;
+	}
+	res->nanchors++;
+}
+
+/*
  * A trust anchor record: OWNER [TTL] [CLASS] DS|DNSKEY RDATA..., where
  * RDATA has at least four fields (key tag/flags, algorithm, digest
- * type/protocol, digest/key).  rec is one line (zonefile.c joined it and
- * made its parentheses blanks).  Returns 1 for an anchor, 0 for another
- * type, -1 for a malformed record.
+ * type/protocol, digest/key).  rec is one record on one line (zonefile.c
+ * joined it and made its parentheses blanks), origin its $ORIGIN.
+ * Returns 1 for an anchor, 0 for another type, -1 for a malformed record.
+ * With res, an anchor's owner is kept.
  */
 static int
-anchor_record(char *rec)
+anchor_record(char *rec, struct dp_resolver *res)
 {
+	/* A record that starts with a blank has the previous record's owner. */
+	bool same_owner = rec[0] == ' ' || rec[0] == '\t';
 	char *tok[64], *save = NULL, *p;
 	int n = 0, i;
 
@@ -156,8 +204,15 @@ anchor_record(char *rec)
 	    p = strtok_r(NULL, " \t", &save))
 		tok[n++] = p;
 	for (i = 1; i < n && i <= 3; i++) {
-		if (strcasecmp(tok[i], "DS") == 0 || strcasecmp(tok[i], "DNSKEY") == 0)
-			return n - i - 1 >= 4 ? 1 : -1;
+		if (strcasecmp(tok[i], "DS") != 0 && strcasecmp(tok[i], "DNSKEY") != 0)
+			continue;
+		if (n - i - 1 < 4)
+			return -1;
+		if (res != NULL && !same_owner)
+			anchor_keep(res, tok[0]);
+		else if (res != NULL && res->nanchors == 0)
+			res->anchors_unclear = true;
+		return 1;
 	}
 	return n >= 3 ? 0 : -1;
 }
@@ -196,8 +251,9 @@ dp_answer_trust(const struct dp_answer *ans, char *detail, size_t len)
 	return DP_TRUST_SECURE;
 }
 
-int
-dp_trust_anchor_check(const char *file, struct dp_err *err)
+/* Checks file (see dp_trust_anchor_check); with res, keeps the anchors' owners. */
+static int
+anchor_scan(const char *file, struct dp_resolver *res, struct dp_err *err)
 {
 	struct dp_zone_reader zr;
 	struct dp_zone_record rec;
@@ -207,7 +263,10 @@ dp_trust_anchor_check(const char *file, struct dp_err *err)
 	    DP_ZONE_RECORD_MAX, err) == -1)
 		return -1;
 	while ((rc = dp_zone_next(&zr, &rec, err)) == 1) {
-		if ((rc = anchor_record(rec.text)) == -1) {
+		/* Owners relative to an $ORIGIN are not read as names here. */
+		if (res != NULL && strcmp(rec.origin, ".") != 0)
+			res->anchors_unclear = true;
+		if ((rc = anchor_record(rec.text, res)) == -1) {
 			dp_zone_error(&zr, rec.line, err, "not a DS or DNSKEY record");
 			break;
 		}
@@ -272,6 +331,22 @@ dp_root_hints_check(const char *file, struct dp_err *err)
 }
 
 int
+dp_trust_anchor_check(const char *file, struct dp_err *err)
+{
+	return anchor_scan(file, NULL, err);
+}
+
+static void
+anchors_free(struct dp_resolver *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nanchors; i++)
+		free(res->anchors[i]);
+	res->nanchors = 0;
+}
+
+int
 dp_resolver_new(struct event_base *base, const struct dp_resolver_config *cfg,
     struct dp_resolver **out, struct dp_err *err)
 {
@@ -289,17 +364,21 @@ dp_resolver_new(struct event_base *base, const struct dp_resolver_config *cfg,
 		return dp_err_set(err, "requested backend is not built in");
 	if (cfg->trust_anchor == NULL)
 		return dp_err_set(err, "no trust anchor file");
-	if (dp_trust_anchor_check(cfg->trust_anchor, err) == -1)
-		return -1;
 	if (cfg->root_hints != NULL && dp_root_hints_check(cfg->root_hints, err) == -1)
 		return -1;
 	if ((res = calloc(1, sizeof(*res))) == NULL)
 		return dp_err_set(err, "out of memory");
+	if (anchor_scan(cfg->trust_anchor, res, err) == -1) {
+		anchors_free(res);
+		free(res);
+		return -1;
+	}
 	res->base = base;
 	res->cfg = *cfg;
 	res->ops = ops;
 	if (ops->init(res, err) == -1) {
 		dp_err_prefix(err, "%s", ops->name);
+		anchors_free(res);
 		free(res);
 		return -1;
 	}
@@ -313,6 +392,7 @@ dp_resolver_free(struct dp_resolver *res)
 	if (res == NULL)
 		return;
 	res->ops->fini(res);
+	anchors_free(res);
 	free(res);
 }
 
@@ -322,8 +402,25 @@ dp_resolver_name(const struct dp_resolver *res)
 	return res->ops->name;
 }
 
+static struct dp_query	*query_start(struct dp_resolver *res, const char *name,
+			    uint16_t type, dp_resolve_cb *cb, void *arg, bool inner,
+			    struct dp_err *err);
+
 static void
-query_cancel_steps(struct dp_query *q)
+query_cancel_ds(struct dp_query *q)
+{
+	size_t i;
+
+	for (i = 0; i < q->nds; i++)
+		if (q->ds[i] != NULL) {
+			dp_query_cancel(q->ds[i]);
+			q->ds[i] = NULL;
+		}
+	q->ds_pending = 0;
+}
+
+static void
+query_cancel_subs(struct dp_query *q)
 {
 	size_t i;
 
@@ -333,6 +430,7 @@ query_cancel_steps(struct dp_query *q)
 			q->steps[i] = NULL;
 		}
 	q->steps_pending = 0;
+	query_cancel_ds(q);
 }
 
 static void
@@ -340,13 +438,297 @@ query_free(struct dp_query *q)
 {
 	if (q == NULL)
 		return;
-	query_cancel_steps(q);
+	query_cancel_subs(q);
 	q->res->ops->cancel(q);	/* frees the backend's part; a no-op once ended */
 	if (q->timer != NULL)
 		event_free(q->timer);
 	dp_answer_free(q->answer);
 	free(q->qname);
 	free(q);
+}
+
+/* Delivery (the timer at 0 s) once no question about the answer is open. */
+static void
+query_deliver_when_done(struct dp_query *q)
+{
+	struct timeval now = { 0, 0 };
+
+	if (q->steps_pending == 0 && q->ds_pending == 0)
+		evtimer_add(q->timer, &now);
+}
+
+/*
+ * RFC 4035 section 5.2 and RFC 6840 section 5.2 ask what the validator
+ * supports.  getdns 1.6 validates as unbound's val_secalgo.c does:
+ * never RSAMD5 (1, RFC 6725); DSA (3, 6) as Debian builds it; RSA with
+ * SHA-1, SHA-256, SHA-512 (5, 7, 8, 10); ECDSA (13, 14); Ed25519 and
+ * Ed448 (15, 16); GOST (12, digest type 3) only where OpenSSL loads the
+ * GOST engine.  Counting an algorithm as supported that is not keeps a
+ * zone bogus, the safe error; the converse would make it insecure, so
+ * GOST counts.
+ */
+static bool
+ds_algorithm_supported(uint8_t alg)
+{
+	switch (alg) {
+	case 3: case 5: case 6: case 7: case 8: case 10:
+	case 12: case 13: case 14: case 15: case 16:
+		return true;
+	}
+	return false;
+}
+
+/* SHA-1, SHA-256, GOST R 34.11-94, SHA-384 (RFC 3658, 4509, 5933, 6605). */
+static bool
+ds_digest_supported(uint8_t type)
+{
+	return type >= 1 && type <= 4;
+}
+
+bool
+dp_ds_rrset_supported(const struct dp_answer *ds)
+{
+	size_t i;
+
+	if (ds->nrrs == 0)
+		return true;
+	for (i = 0; i < ds->nrrs; i++) {
+		const struct dp_record *rr = &ds->rrs[i];
+
+		/* Key tag (2), algorithm (1), digest type (1), a digest (RFC 4034 section 5.1). */
+		if (rr->type != DP_TYPE_DS || rr->rdlen < 5)
+			return true;
+		if (ds_algorithm_supported(rr->rdata[2]) && ds_digest_supported(rr->rdata[3]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The i-th name whose DS RRset the recheck of a bogus answer at name
+ * asks: name itself (its DS, in the parent, decides whether name is the
+ * apex of a zone of its own), then each ancestor, closest first, up to
+ * but not including the root, which has no DS.  A DS answer comes from
+ * the parent, so for one the walk starts there.  NULL past the last.
+ */
+static const char *
+ds_ancestor(const char *name, uint16_t qtype, size_t i)
+{
+	const char *p = name;
+
+	if (qtype == DP_TYPE_DS)
+		i++;
+	for (; i > 0; i--) {
+		if ((p = strchr(p, '.')) == NULL)
+			return NULL;
+		p++;
+	}
+	return *p == '\0' || strcmp(p, ".") == 0 ? NULL : p;
+}
+
+/* Whether canonical name is zone or below it (both with the trailing dot). */
+static bool
+name_under(const char *name, const char *zone)
+{
+	size_t n = strlen(name), z = strlen(zone);
+
+	if (strcmp(zone, ".") == 0)
+		return true;
+	if (z > n || strcasecmp(name + n - z, zone) != 0)
+		return false;
+	return z == n || name[n - z - 1] == '.';
+}
+
+/*
+ * Whether a trust anchor sits at zone or between it and name: then the
+ * parent's DS RRset of zone does not decide, the anchor does.
+ */
+static bool
+anchored_between(const struct dp_resolver *res, const char *name, const char *zone)
+{
+	size_t i;
+
+	if (res->anchors_unclear)
+		return true;
+	for (i = 0; i < res->nanchors; i++)
+		if (name_under(name, res->anchors[i]) && name_under(res->anchors[i], zone))
+			return true;
+	return false;
+}
+
+static enum dp_ds_verdict
+ds_verdict(const struct dp_answer *ds)
+{
+	if (ds->status != DP_LOOKUP_ANSWERED ||
+	    (ds->rcode != DP_RCODE_NOERROR && ds->rcode != DP_RCODE_NXDOMAIN))
+		return DP_DS_UNKNOWN;
+	/* Bogus or insecure (names inside the broken zone), NODATA, an alias: go on up. */
+	if (ds->state != DP_DNSSEC_SECURE || ds->rcode != DP_RCODE_NOERROR ||
+	    ds->ncnames > 0 || ds->nrrs == 0)
+		return DP_DS_NONE;
+	return dp_ds_rrset_supported(ds) ? DP_DS_SUPPORTED : DP_DS_UNSUPPORTED;
+}
+
+/*
+ * Reads the walk closest ancestor first: the first secure DS RRset
+ * decides, and an ancestor without a usable answer stops the walk
+ * undecided.  Returns whether no more answers are needed; *v is the
+ * verdict (DP_DS_UNKNOWN: undecided, or no secure DS RRset at all) and
+ * *at the ancestor it is about.
+ */
+static bool
+ds_decide(const struct dp_query *q, enum dp_ds_verdict *v, size_t *at)
+{
+	size_t i;
+
+	*v = DP_DS_UNKNOWN;
+	for (i = 0; i < q->nds; i++) {
+		switch (q->ds_verdict[i]) {
+		case DP_DS_NONE:
+			continue;
+		case DP_DS_UNKNOWN:
+			return q->ds[i] == NULL;	/* asked and not yet answered: wait */
+		default:
+			*v = q->ds_verdict[i];
+			*at = i;
+			return true;
+		}
+	}
+	return true;
+}
+
+static void
+ds_answer(struct dp_answer *sub, void *arg)
+{
+	struct dp_query *q = arg;
+	enum dp_ds_verdict v;
+	size_t i;
+
+	for (i = 0; i < q->nds; i++)
+		if (q->ds[i] != NULL && strcmp(q->ds[i]->qname, sub->qname) == 0) {
+			q->ds[i] = NULL;
+			q->ds_pending--;
+			q->ds_verdict[i] = ds_verdict(sub);
+			break;
+		}
+	dp_answer_free(sub);
+	if (ds_decide(q, &v, &i))
+		query_cancel_ds(q);
+	query_deliver_when_done(q);
+}
+
+/*
+ * A bogus answer from a backend that may call a zone with unsupported DS
+ * algorithms bogus (recheck_bogus_ds): the DS RRsets of the final name
+ * and its ancestors are asked, all at once and bounded in number; the
+ * answer waits for them as for its CNAME steps, and its own deadline
+ * bounds it all.  A name with escapes is not taken apart: bogus stays.
+ */
+static void
+ds_walk_start(struct dp_query *q)
+{
+	struct dp_answer *ans = q->answer;
+	const char *name;
+	size_t i;
+
+	if (!q->res->ops->recheck_bogus_ds || q->inner ||
+	    ans->status != DP_LOOKUP_ANSWERED || ans->state != DP_DNSSEC_BOGUS ||
+	    ans->final_name == NULL || strchr(ans->final_name, '\\') != NULL)
+		return;
+	q->ds_walked = true;
+	for (i = 0; i < DP_MAX_DS_WALK &&
+	    (name = ds_ancestor(ans->final_name, q->qtype, i)) != NULL; i++) {
+		q->ds_verdict[i] = DP_DS_UNKNOWN;
+		q->ds[i] = query_start(q->res, name, DP_TYPE_DS, ds_answer, q, true, NULL);
+		if (q->ds[i] != NULL)
+			q->ds_pending++;
+	}
+	q->nds = i;
+}
+
+/* Every CNAME step shown secure or insecure by its own answer. */
+static bool
+cname_steps_sound(const struct dp_answer *ans)
+{
+	size_t i;
+
+	for (i = 0; i < ans->ncnames; i++)
+		if (ans->cnames[i].state != DP_DNSSEC_SECURE &&
+		    ans->cnames[i].state != DP_DNSSEC_INSECURE)
+			return false;
+	return true;
+}
+
+static void
+answer_set_why(struct dp_answer *ans, const char *why)
+{
+	char *dup;
+
+	if ((dup = strdup(why)) == NULL)
+		return;
+	free(ans->why);
+	ans->why = dup;
+}
+
+/*
+ * A bogus answer without the backend's reason: what is known is the
+ * answer and, from the walk, the closest secure DS RRset above it.
+ */
+static void
+bogus_why(struct dp_answer *ans, const char *zone)
+{
+	char why[3 * DP_NAME_TEXT_MAX + 128];
+	size_t used;
+
+	used = (size_t)snprintf(why, sizeof(why), "%s %s", ans->qname,
+	    dp_type_name(ans->qtype));
+	if (used < sizeof(why) && ans->final_name != NULL &&
+	    strcmp(ans->final_name, ans->qname) != 0)
+		used += (size_t)snprintf(why + used, sizeof(why) - used,
+		    " (after CNAMEs, at %s)", ans->final_name);
+	if (used < sizeof(why))
+		used += (size_t)snprintf(why + used, sizeof(why) - used,
+		    " did not validate");
+	if (used < sizeof(why) && zone != NULL)
+		used += (size_t)snprintf(why + used, sizeof(why) - used,
+		    " below the secure DS RRset of %s", zone);
+	if (used < sizeof(why))
+		snprintf(why + used, sizeof(why) - used, "; %s names no cause",
+		    ans->backend);
+	answer_set_why(ans, why);
+}
+
+/*
+ * Before delivery: the DS walk's verdict, then a reason for a bogus
+ * answer that has none.  Insecure needs a secure DS RRset with nothing
+ * supported at the closest secure cut, every CNAME step sound, a real
+ * answer and no trust anchor of its own below that DS.
+ */
+static void
+query_judge(struct dp_query *q)
+{
+	struct dp_answer *ans = q->answer;
+	enum dp_ds_verdict v = DP_DS_UNKNOWN;
+	const char *zone = NULL;
+	char why[DP_NAME_TEXT_MAX + 256];
+	size_t at = 0;
+
+	if (ans->state != DP_DNSSEC_BOGUS)
+		return;
+	if (q->ds_walked && ds_decide(q, &v, &at) && v != DP_DS_UNKNOWN)
+		zone = ds_ancestor(ans->final_name, q->qtype, at);
+	if (v == DP_DS_UNSUPPORTED && zone != NULL && cname_steps_sound(ans) &&
+	    (ans->rcode == DP_RCODE_NOERROR || ans->rcode == DP_RCODE_NXDOMAIN) &&
+	    !anchored_between(q->res, ans->final_name, zone)) {
+		ans->state = DP_DNSSEC_INSECURE;
+		snprintf(why, sizeof(why), "the DS RRset of %s names no algorithm with a "
+		    "digest type that %s supports, so the zone is insecure (RFC 4035 "
+		    "section 5.2, RFC 6840 section 5.2)", zone, ans->backend);
+		answer_set_why(ans, why);
+		return;
+	}
+	if (ans->why == NULL)
+		bogus_why(ans, zone);
 }
 
 /* The one timer of a query: first its deadline, then (at 0 s) its delivery. */
@@ -363,8 +745,9 @@ query_timer_cb(evutil_socket_t fd, short what, void *arg)
 		if (q->answer == NULL)	/* out of memory: nothing to deliver */
 			return;
 	}
-	/* Steps still unanswered at the deadline stay indeterminate. */
-	query_cancel_steps(q);
+	/* Steps still unanswered at the deadline stay indeterminate; DS walks undecided. */
+	query_cancel_subs(q);
+	query_judge(q);
 	ans = q->answer;
 	q->answer = NULL;
 	ans->elapsed_ms = dp_now_ms() - q->started_ms;
@@ -393,7 +776,6 @@ static void
 step_answer(struct dp_answer *sub, void *arg)
 {
 	struct dp_query *q = arg;
-	struct timeval now = { 0, 0 };
 	size_t i;
 
 	for (i = 0; i < q->answer->ncnames; i++) {
@@ -409,8 +791,7 @@ step_answer(struct dp_answer *sub, void *arg)
 		break;
 	}
 	dp_answer_free(sub);
-	if (q->steps_pending == 0)
-		evtimer_add(q->timer, &now);
+	query_deliver_when_done(q);
 }
 
 /*
@@ -426,7 +807,7 @@ query_ask_steps(struct dp_query *q)
 	size_t i;
 
 	if (ans->state == DP_DNSSEC_SECURE || ans->status != DP_LOOKUP_ANSWERED ||
-	    q->qtype == DP_TYPE_CNAME)
+	    q->qtype == DP_TYPE_CNAME || q->inner)
 		return;
 	for (i = 0; i < ans->ncnames; i++) {
 		ans->cnames[i].state = DP_DNSSEC_INDETERMINATE;
@@ -444,7 +825,6 @@ dp_query_complete(struct dp_query *q, enum dp_lookup_status status,
 {
 	struct dp_answer *ans;
 	struct dp_err err;
-	struct timeval now = { 0, 0 };
 
 	if (q->answer != NULL)
 		return;
@@ -477,13 +857,14 @@ dp_query_complete(struct dp_query *q, enum dp_lookup_status status,
 		ans->state = DP_DNSSEC_INDETERMINATE;
 	q->answer = ans;
 	query_ask_steps(q);
-	if (q->steps_pending == 0)
-		evtimer_add(q->timer, &now);
+	ds_walk_start(q);
+	query_deliver_when_done(q);
 }
 
-struct dp_query *
-dp_resolver_query(struct dp_resolver *res, const char *name, uint16_t type,
-    dp_resolve_cb *cb, void *arg, struct dp_err *err)
+/* inner: a query of a DS walk, which neither walks nor asks CNAME steps itself. */
+static struct dp_query *
+query_start(struct dp_resolver *res, const char *name, uint16_t type,
+    dp_resolve_cb *cb, void *arg, bool inner, struct dp_err *err)
 {
 	struct dp_query *q;
 	struct timeval tv;
@@ -499,6 +880,7 @@ dp_resolver_query(struct dp_resolver *res, const char *name, uint16_t type,
 	q->qtype = type;
 	q->cb = cb;
 	q->arg = arg;
+	q->inner = inner;
 	q->started_ms = dp_now_ms();
 	tv.tv_sec = res->cfg.timeout_ms / 1000;
 	tv.tv_usec = (res->cfg.timeout_ms % 1000) * 1000;
@@ -510,6 +892,13 @@ dp_resolver_query(struct dp_resolver *res, const char *name, uint16_t type,
 		return NULL;
 	}
 	return q;
+}
+
+struct dp_query *
+dp_resolver_query(struct dp_resolver *res, const char *name, uint16_t type,
+    dp_resolve_cb *cb, void *arg, struct dp_err *err)
+{
+	return query_start(res, name, type, cb, arg, false, err);
 }
 
 void

@@ -165,6 +165,16 @@ enum dp_trust {
 enum dp_trust	dp_answer_trust(const struct dp_answer *ans, char *detail, size_t len);
 
 /*
+ * Whether a DS RRset (the records of a DS answer) can lead to its child
+ * zone's keys: true when one record names an algorithm and a digest type
+ * the backends validate, or when a record cannot be read or there is no
+ * record at all (doubt keeps a zone's state as the backend gave it).
+ * False is RFC 4035 section 5.2 and RFC 6840 section 5.2: the child is
+ * insecure.
+ */
+bool	dp_ds_rrset_supported(const struct dp_answer *ds);
+
+/*
  * Checks, before any backend reads them, that file is a regular file of at
  * most DP_ZONE_FILE_MAX bytes of records, at least one of them DS or
  * DNSKEY (RFC 4034 presentation format); for the root hints, NS, A and

@@ -7,8 +7,11 @@
  * (fetching root anchors from the internet) is switched off: the anchors
  * are the ones the user gave, or the system's root key, nothing else.
  * Bogus replies are asked for too (dnssec_return_all_statuses) so that
- * "bogus" is reported as such and not as an empty answer.  getdns gives
- * no reason text for a validation failure.
+ * "bogus" is reported as such and not as an empty answer.  getdns has
+ * no reason text for a validation failure: resolver.c words one from
+ * what it knows.  getdns 1.6 also calls a zone bogus whose DS RRset
+ * names no algorithm it supports (RFC 4035 section 5.2: insecure), so
+ * resolver.c rechecks such DS RRsets (recheck_bogus_ds).
  */
 #include "config.h"
 
@@ -260,9 +263,9 @@ gd_deliver(struct dp_query *q, getdns_dict *resp)
 		sec = GETDNS_DNSSEC_INDETERMINATE;
 	getdns_dict_get_int(resp, "/replies_tree/0/header/rcode", &rcode);
 	state = gd_state(sec);
-	dp_query_complete(q, DP_LOOKUP_ANSWERED, state,
-	    state == DP_DNSSEC_BOGUS ? "getdns gives no reason" :
-	    NULL, (int)rcode, wire->data, wire->size);
+	/* No reason text: resolver.c gives a bogus answer one. */
+	dp_query_complete(q, DP_LOOKUP_ANSWERED, state, NULL, (int)rcode,
+	    wire->data, wire->size);
 }
 
 static void
@@ -346,6 +349,7 @@ const struct dp_backend_ops dp_backend_getdns = {
 	.submit = gd_submit,
 	.cancel = gd_cancel,
 	.fini = gd_fini,
+	.recheck_bogus_ds = true,
 };
 
 #endif /* HAVE_GETDNS */

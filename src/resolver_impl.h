@@ -19,6 +19,25 @@ struct dp_backend_ops {
 	/* Stops q; its completion must not be reported afterwards. */
 	void	(*cancel)(struct dp_query *q);
 	void	(*fini)(struct dp_resolver *res);
+	/*
+	 * The backend calls a zone bogus whose parent's DS RRset names no
+	 * algorithm or digest type it supports (getdns 1.6), where RFC 4035
+	 * section 5.2 says insecure: resolver.c checks such DS RRsets itself.
+	 */
+	bool	recheck_bogus_ds;
+};
+
+/* Owner names of the trust anchors kept for the DS recheck, at most. */
+#define DP_MAX_ANCHOR_NAMES	16
+/* Ancestors whose DS RRsets the recheck of a bogus answer asks, at most. */
+#define DP_MAX_DS_WALK		16
+
+/* What one ancestor's DS answer says (see ds_verdict in resolver.c). */
+enum dp_ds_verdict {
+	DP_DS_UNKNOWN = 0,	/* no answer (yet), or none that can be judged */
+	DP_DS_NONE,		/* a real answer, but no secure DS RRset: not a cut we trust */
+	DP_DS_SUPPORTED,	/* a secure DS RRset with a supported algorithm and digest */
+	DP_DS_UNSUPPORTED,	/* a secure DS RRset with none: the zone is insecure */
 };
 
 struct dp_resolver {
@@ -26,6 +45,10 @@ struct dp_resolver {
 	struct dp_resolver_config	 cfg;
 	const struct dp_backend_ops	*ops;
 	void				*impl;
+	/* Trust anchor owners; unclear when one could not be read as a name. */
+	char				*anchors[DP_MAX_ANCHOR_NAMES];
+	size_t				 nanchors;
+	bool				 anchors_unclear;
 };
 
 struct dp_query {
@@ -41,6 +64,13 @@ struct dp_query {
 	/* CNAME steps whose own security is being asked (see dp_query_complete). */
 	struct dp_query		*steps[DP_MAX_CNAME_STEPS];
 	size_t			 steps_pending;
+	/* The DS recheck of a bogus answer: ds[i] asks the i-th ancestor. */
+	bool			 inner;		/* a query of that recheck: never rechecks */
+	bool			 ds_walked;
+	struct dp_query		*ds[DP_MAX_DS_WALK];
+	enum dp_ds_verdict	 ds_verdict[DP_MAX_DS_WALK];
+	size_t			 nds;
+	size_t			 ds_pending;
 };
 
 /*

@@ -35,11 +35,15 @@ classify(const struct dp_tlsaset *set, char *detail, size_t len)
 	case DP_TRUST_UNDETERMINED:
 		return DP_R_TLSA_LOOKUP_FAILED;
 	case DP_TRUST_BOGUS:
-		/* getdns gives no reason; an expired signature we can see ourselves. */
+		/*
+		 * The reason is the validator's, or for getdns (which has none)
+		 * the answer and zone resolver.c names; an expired signature
+		 * over the records we can see ourselves.
+		 */
 		if (ans->sig_expires != 0 && ans->sig_expires < time(NULL)) {
 			dp_format_time_utc(ans->sig_expires, when, sizeof(when));
 			used = strlen(detail);
-			snprintf(detail + used, len - used, " (the RRSIG expired %s)", when);
+			snprintf(detail + used, len - used, "; the RRSIG expired %s", when);
 		}
 		return DP_R_TLSA_BOGUS;
 	case DP_TRUST_INSECURE:

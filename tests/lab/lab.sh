@@ -28,7 +28,7 @@ _LAB_PIDS=
 LAB_MAIL_PACKAGES="postfix dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-managesieved slapd postgresql prosody vsftpd"
 
 # Child zones of example.; all but lame are served by the third NSD.
-_LAB_CHILDREN="secure insecure bogus-ds bogus-sig expired expiring lame"
+_LAB_CHILDREN="secure insecure bogus-ds bogus-sig expired expiring lame unsupported-ds unsupported-digest"
 # Hostile SMTP servers, on 127.0.4.1 onwards in this order, named h-NAME
 # in secure.example; hostile.py's modes have the same names.
 _LAB_HOSTILE="nostarttls refused longline endless drip close garbage injection pipebanner"
@@ -419,6 +419,16 @@ _gen_zones() {
 			# The parent vouches for a key the child never uses.
 			decoy=$(_keygen "$z.example.")
 			ds=$(_ds "$decoy")
+			;;
+		unsupported-ds|unsupported-digest)
+			_sign "$z.example" "$key" "${valid[@]}"
+			# RFC 4035 section 5.2: the parent's DS names an algorithm
+			# (field 6) or a digest type (field 7) no validator knows,
+			# which makes the zone insecure. Key tag and digest stay real.
+			case $z in
+			unsupported-ds) ds=$(awk -v OFS='\t' '{ $6 = 200; print }' <<<"$ds") ;;
+			*) ds=$(awk -v OFS='\t' '{ $7 = 200; print }' <<<"$ds") ;;
+			esac
 			;;
 		*) _sign "$z.example" "$key" "${valid[@]}" ;;
 		esac

@@ -832,6 +832,79 @@ test_zonefile(void)
 	rmdir(dir);
 }
 
+/* One DS record: key tag 1182, algorithm alg, digest type dt, a 32-octet digest. */
+static void
+ds_record(struct dp_record *rr, uint8_t *buf, uint8_t alg, uint8_t dt)
+{
+	memset(buf, 0xab, 36);
+	buf[0] = 0x04, buf[1] = 0x9e, buf[2] = alg, buf[3] = dt;
+	rr->type = DP_TYPE_DS;
+	rr->ttl = 3600;
+	rr->rdata = buf;
+	rr->rdlen = 36;
+}
+
+/* ds_rrset(a1, d1, a2, d2, ...): whether dp_ds_rrset_supported takes these pairs. */
+static bool
+ds_rrset(size_t n, ...)
+{
+	struct dp_record rrs[4];
+	uint8_t bufs[4][36];
+	struct dp_answer ans;
+	va_list ap;
+	size_t i;
+
+	memset(&ans, 0, sizeof(ans));
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		int alg = va_arg(ap, int), dt = va_arg(ap, int);
+
+		ds_record(&rrs[i], bufs[i], (uint8_t)alg, (uint8_t)dt);
+	}
+	va_end(ap);
+	ans.qtype = DP_TYPE_DS;
+	ans.rrs = rrs;
+	ans.nrrs = n;
+	return dp_ds_rrset_supported(&ans);
+}
+
+static void
+test_ds_rrset(void)
+{
+	struct dp_record rrs[2];
+	uint8_t bufs[2][36];
+	struct dp_answer ans;
+
+	ok(ds_rrset(1, 13, 2), "DS: ECDSAP256SHA256 with SHA-256 supported");
+	ok(ds_rrset(1, 8, 1) && ds_rrset(1, 10, 4) && ds_rrset(1, 15, 2) &&
+	    ds_rrset(1, 16, 2) && ds_rrset(1, 14, 4) && ds_rrset(1, 5, 1) &&
+	    ds_rrset(1, 7, 2), "DS: RSA, ECDSA and EdDSA algorithms supported");
+	ok(ds_rrset(1, 3, 1) && ds_rrset(1, 12, 3),
+	    "DS: DSA and GOST count as supported (doubt keeps bogus)");
+	ok(!ds_rrset(1, 200, 2), "DS: algorithm 200 not supported (RFC 4035 section 5.2)");
+	ok(!ds_rrset(1, 13, 200), "DS: digest type 200 not supported (RFC 6840 section 5.2)");
+	ok(!ds_rrset(1, 1, 2), "DS: RSAMD5 not supported (RFC 6725)");
+	ok(!ds_rrset(1, 0, 2) && !ds_rrset(1, 13, 0), "DS: algorithm 0, digest type 0 not supported");
+	ok(!ds_rrset(1, 13, 5) && !ds_rrset(1, 17, 2), "DS: digest type 5, algorithm 17 not supported");
+	ok(ds_rrset(2, 200, 2, 13, 2), "DS: one supported record among unsupported ones suffices");
+	ok(!ds_rrset(2, 200, 2, 13, 200),
+	    "DS: a supported algorithm and a supported digest in different records do not pair");
+	ok(ds_rrset(0), "DS: no records: doubt, counted as supported");
+
+	memset(&ans, 0, sizeof(ans));
+	ds_record(&rrs[0], bufs[0], 200, 2);
+	ds_record(&rrs[1], bufs[1], 200, 2);
+	rrs[1].rdlen = 4;	/* no digest: malformed */
+	ans.rrs = rrs;
+	ans.nrrs = 2;
+	ok(dp_ds_rrset_supported(&ans), "DS: a malformed record is doubt, counted as supported");
+	rrs[1].rdlen = 36;
+	rrs[1].type = DP_TYPE_CNAME;
+	ok(dp_ds_rrset_supported(&ans), "DS: a record of another type is doubt, counted as supported");
+	rrs[1].type = DP_TYPE_DS;
+	ok(!dp_ds_rrset_supported(&ans), "DS: two readable unsupported records: not supported");
+}
+
 int
 main(void)
 {
@@ -843,5 +916,6 @@ main(void)
 	test_plugin();
 	test_hard_parse();
 	test_zonefile();
+	test_ds_rrset();
 	return tap_done();
 }
