@@ -133,6 +133,9 @@ dp_msg_parse(const uint8_t *wire, size_t len, struct dp_msg **out,
 			dp_err_set(err, "malformed question section in reply");
 			goto fail;
 		}
+		memcpy(msg->qname, name, sizeof(msg->qname));
+		msg->qtype = get16(wire + off);
+		msg->has_question = true;
 		off += 4;
 	}
 	if (read_section(wire, len, &off, an, &msg->an, &msg->nan, err) == -1 ||

@@ -49,11 +49,16 @@ struct dp_rr {
 	size_t		 rdoff;		/* rdata offset in the message */
 };
 
+#define DP_MSG_QR	0x8000
+
 struct dp_msg {
 	uint8_t		*wire;		/* owned copy */
 	size_t		 len;
-	uint16_t	 flags;
+	uint16_t	 flags;		/* DP_MSG_QR: a reply, not a query */
 	int		 rcode;
+	bool		 has_question;	/* exactly one question, in qname/qtype */
+	uint8_t		 qname[DP_NAME_WIRE_MAX];
+	uint16_t	 qtype;
 	struct dp_rr	*an, *ns;	/* answer, authority */
 	size_t		 nan, nns;
 };

@@ -839,6 +839,7 @@ dp_query_complete(struct dp_query *q, enum dp_lookup_status status,
 	    dp_answer_fill(ans, wire, len, time(NULL), &err) == -1) {
 		ans->status = DP_LOOKUP_FAILED;
 		ans->state = DP_DNSSEC_INDETERMINATE;
+		ans->rcode = -1;	/* no rcode of a reply we could read */
 		free(ans->why);
 		ans->why = strdup(err.msg);
 	}
@@ -1074,6 +1075,18 @@ dp_answer_fill(struct dp_answer *ans, const uint8_t *wire, size_t len,
 		return -1;
 	if (dp_name_text_to_wire(ans->qname, cur) == -1) {
 		dp_err_set(err, "cannot encode %s", ans->qname);
+		goto out;
+	}
+	/*
+	 * What a backend hands over must be the reply to this question: getdns
+	 * 1.6 in recursive mode, with no server reachable, returns its own
+	 * query (QR clear, question ". NS") as the "reply", with status
+	 * insecure; read as an answer it would be an empty, insecure NOERROR,
+	 * "DANE not in force", which is failing open.
+	 */
+	if (!(msg->flags & DP_MSG_QR) || !msg->has_question ||
+	    msg->qtype != ans->qtype || !dp_name_wire_equal(msg->qname, cur)) {
+		dp_err_set(err, "the resolver returned no reply to this question");
 		goto out;
 	}
 	ans->rcode = msg->rcode;
