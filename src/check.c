@@ -679,7 +679,6 @@ dp_check_add(struct dp_check *c, const struct dp_target *tg,
 {
 	const struct dp_config *cfg = c->cfg;
 	struct dp_check_target *t;
-
 	char owner[DP_NAME_TEXT_MAX];
 
 	if (c->rep->ntargets >= DP_MAX_TARGETS) {
@@ -715,7 +714,6 @@ parse_cli_target(const struct dp_config *cfg, const char *arg, struct dp_target 
     struct dp_err *err)
 {
 	unsigned port = cfg->dialect != NULL ? cfg->dialect->port : 443;
-
 	char owner[DP_NAME_TEXT_MAX];
 
 	if (dp_target_parse(arg, port, tg, err) == -1)
