@@ -11,7 +11,10 @@
  * no reason text for a validation failure: resolver.c words one from
  * what it knows.  getdns 1.6 also calls a zone bogus whose DS RRset
  * names no algorithm it supports (RFC 4035 section 5.2: insecure), so
- * resolver.c rechecks such DS RRsets (recheck_bogus_ds).
+ * resolver.c rechecks such DS RRsets (recheck_bogus_ds).  In stub mode
+ * every query goes over TCP (see gd_stub_transport for the getdns bug
+ * this avoids); a resolver that refuses TCP is a failed lookup, one that
+ * never answers over TCP a timeout at the deadline.
  */
 #include "config.h"
 
@@ -150,6 +153,30 @@ out:
 	return rc;
 }
 
+/*
+ * Stub queries go over TCP only, never UDP first.  getdns 1.6.0 (and its
+ * source as of 2023) falls back from a truncated UDP reply by storing the
+ * upstream's shared TCP socket as the query's own (stub_udp_read_cb);
+ * freeing that query later (its validation chain when the answer is
+ * delivered, a cancel, a timeout) closes the socket under the upstream.
+ * The upstream's other queries then hang until our deadline, libevent
+ * logs "Bad file descriptor", every such query closes the number again
+ * (by then perhaps another socket's), and the process can abort with a
+ * double free.  DNSSEC answers truncate
+ * often (large DNSKEY sets), so that path is avoided altogether: queries
+ * sent over TCP from the start leave the socket to the upstream.  A
+ * resolver without TCP (RFC 7766 section 5 requires it) fails.  Recursive
+ * mode is libunbound inside getdns and keeps its own transport.
+ */
+static int
+gd_stub_transport(getdns_context *ctx, struct dp_err *err)
+{
+	getdns_transport_list_t tcp = GETDNS_TRANSPORT_TCP;
+
+	return gd_check(getdns_context_set_dns_transport_list(ctx, 1, &tcp),
+	    "TCP transport", err);
+}
+
 static int
 gd_configure(getdns_context *ctx, const struct dp_resolver_config *cfg,
     struct dp_err *err)
@@ -187,6 +214,8 @@ gd_configure(getdns_context *ctx, const struct dp_resolver_config *cfg,
 	/* getdns's own default is to recurse from the real root: say stub. */
 	if (gd_check(getdns_context_set_resolution_type(ctx, GETDNS_RESOLUTION_STUB),
 	    "stub mode", err) == -1)
+		return -1;
+	if (gd_stub_transport(ctx, err) == -1)
 		return -1;
 	if (cfg->nservers > 0)
 		return gd_set_upstreams(ctx, cfg, err);

@@ -791,6 +791,9 @@ _lab_start_daemons() {
 		_lab_spawn_nsd "$n"
 	done
 	_lab_spawn tlsd python3 "$_LAB_SRCDIR/tlsd.py" --ready "$LAB_DIR/tlsd.ready" "$LAB_DIR/tlsd.conf"
+	# Resolvers that truncate every UDP reply (SPEC.md, Addresses).
+	_lab_spawn truncd python3 "$_LAB_SRCDIR/truncd.py" --ready "$LAB_DIR/truncd.ready" \
+		"$LAB_RESOLVER" 127.0.53.54:relay 127.0.53.55:silent
 	# The mail servers need no DNS: they start while the DNS comes up.
 	[ "${LAB_MAIL:-0}" != 1 ] || _lab_start_mail
 	_lab_wait nsd-root _lab_dig_ok 127.0.53.1 . SOA aa +norec || return 1
@@ -804,6 +807,7 @@ _lab_start_daemons() {
 	_lab_spawn unbound unbound -d -c "$LAB_DIR/unbound.conf"
 	_lab_wait unbound _lab_dig_ok "$LAB_RESOLVER" www.secure.example A ad +dnssec || return 1
 	_lab_wait tlsd test -f "$LAB_DIR/tlsd.ready" || return 1
+	_lab_wait truncd test -f "$LAB_DIR/truncd.ready" || return 1
 	[ "${LAB_MAIL:-0}" != 1 ] || _lab_wait_mail
 }
 
