@@ -167,6 +167,12 @@ out:
  * sent over TCP from the start leave the socket to the upstream.  A
  * resolver without TCP (RFC 7766 section 5 requires it) fails.  Recursive
  * mode is libunbound inside getdns and keeps its own transport.
+ *
+ * The cost: a TCP connect per run, and, when getdns pipelines queries on
+ * the connection, their small writes can meet Nagle's algorithm and the
+ * peer's delayed ACK (a 40 ms stall in about half of the lab's checks).
+ * Limiting getdns to one outstanding query avoids the stall but deadlocks:
+ * the validator's own queries then wait behind the query that needs them.
  */
 static int
 gd_stub_transport(getdns_context *ctx, struct dp_err *err)
