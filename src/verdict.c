@@ -20,7 +20,7 @@ static const struct {
 	[DP_R_TLSA_NONE_USABLE] = { "tlsa-unusable", "TLSA records are published but none is usable", DP_EXIT_FAIL },
 	[DP_R_TLSA_NXDOMAIN] = { "no-tlsa-nxdomain", "no TLSA records, the name securely does not exist (NXDOMAIN)", DP_EXIT_NOT_IN_FORCE },
 	[DP_R_TLSA_NODATA] = { "no-tlsa-nodata", "no TLSA records, securely (NODATA)", DP_EXIT_NOT_IN_FORCE },
-	[DP_R_TLSA_INSECURE] = { "insecure", "the zone is not DNSSEC-signed (insecure)", DP_EXIT_NOT_IN_FORCE },
+	[DP_R_TLSA_INSECURE] = { "insecure", "the TLSA records are insecure (an unsigned zone, or one signed only with algorithms that cannot be validated)", DP_EXIT_NOT_IN_FORCE },
 	[DP_R_TLSA_BOGUS] = { "dnssec-bogus", "DNSSEC validation of the TLSA records failed (bogus)", DP_EXIT_FAIL },
 	[DP_R_TLSA_LOOKUP_FAILED] = { "tlsa-lookup-failed", "the TLSA lookup failed", DP_EXIT_FAIL },
 	[DP_R_TLSA_TIMEOUT] = { "tlsa-timeout", "the TLSA lookup timed out", DP_EXIT_FAIL },
