@@ -47,8 +47,9 @@ finish(const struct dp_config *cfg, int rendered, const struct dp_check_report *
 			code = DP_EXIT_INTERNAL;
 			break;
 		case 1:
-			fprintf(stderr, "daneprobe: --save-chain: no address presented a "
-			    "chain; %s not written\n", cfg->save_chain);
+			dp_err_set(&err, "--save-chain: no address presented a chain; %s "
+			    "not written", cfg->save_chain);
+			print_error(err.msg);
 			break;
 		}
 	}
