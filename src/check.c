@@ -27,6 +27,41 @@
 #include "dnsmsg.h"
 #include "outfile.h"
 #include "resolver_impl.h"	/* dp_now_ms */
+#include "tls.h"
+
+/* The live state of one target: private, freed as soon as its result is built. */
+struct dp_check_target {
+	struct dp_check		*job;
+	struct dp_target_result	*res;		/* its slot in the report, filled when done */
+	bool			 done;
+	struct dp_target	 tg;
+	struct dp_target_opts	 opts;
+	/* DNS */
+	struct dp_query		*q_tlsa, *q_tlsa_exp, *q_addr[2];
+	struct dp_answer	*addr_ans[2];	/* A, AAAA (NULL: not asked) */
+	struct dp_tlsaset	 tlsa;		/* at the name itself */
+	struct dp_tlsaset	 tlsa_exp;	/* at the CNAME-expanded name, if asked */
+	bool			 tlsa_done, tlsa_exp_done, tlsa_decided;
+	bool			 out_of_band;	/* --tlsa / --tlsa-file */
+	bool			 used_expanded;	/* RFC 7671 section 7 base domain */
+	char			 expanded[DP_NAME_TEXT_MAX];
+	char			 base_domain[DP_NAME_TEXT_MAX];	/* no trailing dot */
+	char			 base_host[DP_NAME_TEXT_MAX];	/* the host, no trailing dot */
+	const char		*refnames[DP_MAX_REFNAMES];
+	char			 refbuf[DP_MAX_REFNAMES][DP_NAME_TEXT_MAX];
+	size_t			 nrefnames;
+	enum dp_dane_load	 load[DP_TLSA_MAX_RECORDS];
+	bool			 load_known;
+	/* addresses: IPv4 then IPv6, each sorted, the first max_addrs probed */
+	struct dp_probe		*probes;	/* cfg->max_addrs slots */
+	size_t			 nprobes;
+	size_t			 addrs_dropped;	/* over cfg->max_addrs, named below */
+	char			(*left_out)[64];	/* their labels */
+	bool			 aaaa_waits;	/* AAAA answered first: after A */
+	enum dp_reason		 addr_reason;	/* DP_R_VERIFIED when the lookups were fine */
+	char			 addr_detail[256];
+	uint64_t		 dns_ms;
+};
 
 struct dp_check {
 	const struct dp_config	*cfg;
@@ -34,7 +69,9 @@ struct dp_check {
 	struct dp_resolver	*res;
 	SSL_CTX			*ctx_dane, *ctx_pkix;
 	struct dp_check_report	*rep;
+	struct dp_check_target	*jobs;		/* one per report target */
 	struct event		*deadline;
+	struct event		*sweeper;	/* builds the results of targets that are done */
 	uint64_t		 started_ms;
 	int			 holds;		/* the caller's pending work */
 	bool			 finished;
@@ -59,11 +96,6 @@ tlsa_in_force(const struct dp_check_target *t)
 	return t->used_expanded ? &t->tlsa_exp : &t->tlsa;
 }
 
-static bool
-tlsa_usable(const struct dp_tlsaset *set)
-{
-	return set->reason == DP_R_TLSA_SECURE || set->reason == DP_R_TLSA_OUT_OF_BAND;
-}
 
 static bool
 target_busy(const struct dp_check_target *t)
@@ -86,10 +118,22 @@ job_maybe_done(struct dp_check *job)
 	if (job->holds > 0)
 		return;
 	for (i = 0; i < job->rep->ntargets; i++)
-		if (target_busy(&job->rep->targets[i]))
+		if (!job->jobs[i].done)
 			return;
 	job->finished = true;
 	event_base_loopbreak(job->base);
+}
+
+/*
+ * A target whose work is over gets its result built from the loop, not
+ * from inside the probe or query callback that ended it: building frees
+ * the probes, which their callers may still be walking.
+ */
+static void
+target_settle(struct dp_check_target *t)
+{
+	if (!t->done && !target_busy(t))
+		event_active(t->job->sweeper, EV_TIMEOUT, 0);
 }
 
 static SSL_CTX *
@@ -139,7 +183,7 @@ probe_advance(struct dp_check_target *t, struct dp_probe *p)
 
 	if (p->phase == DP_PHASE_DONE)
 		return;
-	if (!tlsa_usable(set))
+	if (!dp_tlsaset_in_force(set))
 		dp_probe_finish(p, DP_R_NOT_CHECKED, dp_reason_text(set->reason));
 	else if (p->phase == DP_PHASE_READY)
 		probe_start_handshake(t, p);
@@ -153,7 +197,7 @@ probe_event(struct dp_probe *p, void *arg)
 	if (p->phase == DP_PHASE_READY && t->tlsa_decided)
 		probe_advance(t, p);
 	else if (p->phase == DP_PHASE_DONE)
-		job_maybe_done(t->job);
+		target_settle(t);
 }
 
 /* Starts a probe of sa, or names it as left out when the host's limit is reached. */
@@ -374,7 +418,7 @@ target_progress(struct dp_check_target *t)
 	if (!t->tlsa_decided && t->tlsa_done && t->q_addr[0] == NULL &&
 	    t->q_addr[1] == NULL && t->q_tlsa_exp == NULL)
 		target_decide_tlsa(t);
-	job_maybe_done(t->job);
+	target_settle(t);
 }
 
 static int
@@ -510,17 +554,44 @@ probe_order(const void *a, const void *b)
 	    &((const struct sockaddr_in6 *)&pb->ss)->sin6_addr, 16);
 }
 
+/* Frees what a job holds (a result has taken what it keeps). */
 static void
-target_verdict(struct dp_check_target *t)
+target_free(struct dp_check_target *t)
+{
+	size_t i;
+
+	dp_query_cancel(t->q_tlsa);
+	dp_query_cancel(t->q_tlsa_exp);
+	dp_query_cancel(t->q_addr[0]);
+	dp_query_cancel(t->q_addr[1]);
+	t->q_tlsa = t->q_tlsa_exp = t->q_addr[0] = t->q_addr[1] = NULL;
+	for (i = 0; i < t->nprobes; i++) {
+		dp_probe_close(&t->probes[i]);
+		dp_tls_facts_clear(&t->probes[i].facts);
+	}
+	free(t->probes);
+	t->probes = NULL;
+	t->nprobes = 0;
+	free(t->left_out);
+	t->left_out = NULL;
+	dp_tlsaset_clear(&t->tlsa);
+	dp_tlsaset_clear(&t->tlsa_exp);
+	dp_answer_free(t->addr_ans[0]);
+	dp_answer_free(t->addr_ans[1]);
+	t->addr_ans[0] = t->addr_ans[1] = NULL;
+}
+
+/* The exit status of a target, from its own facts. */
+static int
+target_exit(const struct dp_check_target *t)
 {
 	const struct dp_tlsaset *set = tlsa_in_force(t);
 	int code = DP_EXIT_OK;
 	size_t i;
 
-	target_classify_addresses(t);
 	if (t->addr_reason != DP_R_VERIFIED)
 		code = dp_exit_worst(code, dp_reason_exit(t->addr_reason));
-	if (!tlsa_usable(set))
+	if (!dp_tlsaset_in_force(set))
 		code = dp_exit_worst(code, dp_reason_exit(set->reason));
 	else
 		for (i = 0; i < t->nprobes; i++)
@@ -528,7 +599,120 @@ target_verdict(struct dp_check_target *t)
 	/* A limit stopped work: never OK over addresses nobody looked at. */
 	if (t->addrs_dropped > 0)
 		code = dp_exit_worst(code, dp_reason_exit(DP_R_ADDR_LIMIT));
-	t->exit_code = code;
+	return code;
+}
+
+static bool
+record_is_match(const struct dp_tlsa *t, const struct dp_dane_match *m)
+{
+	return m->depth >= 0 && m->data != NULL && t->usage == m->usage &&
+	    t->selector == m->selector && t->mtype == m->mtype &&
+	    t->datalen == m->datalen && memcmp(t->data, m->data, t->datalen) == 0;
+}
+
+/* How each record of the set in force fared at probe p. */
+static enum dp_record_outcome *
+record_outcomes(const struct dp_check_target *t, const struct dp_probe *p)
+{
+	const struct dp_tlsaset *set = tlsa_in_force(t);
+	enum dp_record_outcome *out;
+	size_t i;
+
+	if ((out = calloc(set->nrecs + 1, sizeof(*out))) == NULL)
+		return NULL;
+	for (i = 0; i < set->nrecs; i++) {
+		if (set->recs[i].usability != DP_TLSA_USABLE)
+			out[i] = DP_REC_UNUSABLE;
+		else if (t->load_known && t->load[i] == DP_DANE_REJECTED)
+			out[i] = DP_REC_REJECTED;
+		else if (p->facts.chain == NULL)
+			out[i] = DP_REC_NOT_TRIED;
+		else if (record_is_match(&set->recs[i], &p->facts.match))
+			out[i] = DP_REC_MATCHED;
+		else
+			out[i] = DP_REC_NOT_MATCHED;
+	}
+	return out;
+}
+
+/* Moves what probe p found into a (which then owns the chain and match data). */
+static void
+probe_to_result(const struct dp_check_target *t, struct dp_probe *p,
+    struct dp_addr_result *a)
+{
+	snprintf(a->label, sizeof(a->label), "%s", p->label);
+	a->family = p->family;
+	a->reason = p->facts.reason;
+	snprintf(a->detail, sizeof(a->detail), "%s", p->facts.detail);
+	snprintf(a->version, sizeof(a->version), "%s", p->facts.version);
+	snprintf(a->cipher, sizeof(a->cipher), "%s", p->facts.cipher);
+	a->records = record_outcomes(t, p);
+	a->match = p->facts.match;
+	a->chain = p->facts.chain;
+	p->facts.match.data = NULL;
+	p->facts.chain = NULL;
+	a->dialect = p->dialect;
+	a->starttls_phase = p->starttls_phase;
+	a->connected = p->connect_ms > 0 || p->phase > DP_PHASE_CONNECT ||
+	    p->facts.version[0] != '\0';
+	a->connect_ms = p->connect_ms;
+	a->handshake_ms = p->handshake_ms;
+}
+
+/*
+ * The target is done: its verdict, then its result, built once; the job's
+ * state (probes, answers, record sets) moves into the result or is freed.
+ */
+static void
+target_finish(struct dp_check_target *t)
+{
+	struct dp_target_result *r = t->res;
+	size_t i;
+
+	for (i = 0; i < t->nprobes; i++)
+		dp_probe_close(&t->probes[i]);
+	qsort(t->probes, t->nprobes, sizeof(t->probes[0]), probe_order);
+	target_classify_addresses(t);
+	r->tg = t->tg;
+	r->opts = t->opts;
+	r->exit_code = target_exit(t);
+	r->dns_ms = t->dns_ms;
+	r->addr_reason = t->addr_reason;
+	snprintf(r->addr_detail, sizeof(r->addr_detail), "%s", t->addr_detail);
+	snprintf(r->expanded, sizeof(r->expanded), "%s", t->expanded);
+	snprintf(r->reference, sizeof(r->reference), "%s", t->base_domain);
+	if ((r->addrs = calloc(t->nprobes + 1, sizeof(*r->addrs))) != NULL)
+		for (i = 0; i < t->nprobes; i++)
+			probe_to_result(t, &t->probes[i], &r->addrs[r->naddrs++]);
+	r->left_out = t->left_out;
+	r->nleft_out = t->addrs_dropped;
+	t->left_out = NULL;
+	for (i = 0; i < 2; i++) {
+		r->addr_ans[i] = t->addr_ans[i];
+		t->addr_ans[i] = NULL;
+	}
+	r->expanded_in_force = t->used_expanded;
+	r->tlsa = *tlsa_in_force(t);
+	memset(t->used_expanded ? &t->tlsa_exp : &t->tlsa, 0, sizeof(t->tlsa));
+	if (t->used_expanded) {
+		r->tlsa_original = t->tlsa;
+		memset(&t->tlsa, 0, sizeof(t->tlsa));
+	}
+	target_free(t);
+	t->done = true;
+}
+
+/* The sweeper: builds the results of the targets that are done, then maybe ends the loop. */
+static void
+sweep_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dp_check *job = arg;
+	size_t i;
+
+	for (i = 0; i < job->rep->ntargets; i++)
+		if (!job->jobs[i].done && !target_busy(&job->jobs[i]))
+			target_finish(&job->jobs[i]);
+	job_maybe_done(job);
 }
 
 static void
@@ -539,8 +723,10 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 	char detail[128];
 
 	for (i = 0; i < job->rep->ntargets; i++) {
-		struct dp_check_target *t = &job->rep->targets[i];
+		struct dp_check_target *t = &job->jobs[i];
 
+		if (t->done)
+			continue;
 		for (j = 0; j < t->nprobes; j++) {
 			struct dp_probe *p = &t->probes[j];
 
@@ -612,7 +798,10 @@ dp_check_open(const struct dp_config *cfg, struct dp_check_report *rep,
 	*exit_code = DP_EXIT_INTERNAL;
 	memset(rep, 0, sizeof(*rep));
 	if ((job = calloc(1, sizeof(*job))) == NULL ||
+	    (job->jobs = calloc(DP_MAX_TARGETS, sizeof(*job->jobs))) == NULL ||
 	    (rep->targets = calloc(DP_MAX_TARGETS, sizeof(*rep->targets))) == NULL) {
+		if (job != NULL)
+			free(job->jobs);
 		free(job);
 		return dp_err_set(err, "out of memory");
 	}
@@ -636,7 +825,8 @@ dp_check_open(const struct dp_config *cfg, struct dp_check_report *rep,
 		return -1;
 	}
 	if ((job->deadline = evtimer_new(job->base, deadline_cb, job)) == NULL ||
-	    event_priority_set(job->deadline, DP_PRIO_DEADLINE) == -1)
+	    event_priority_set(job->deadline, DP_PRIO_DEADLINE) == -1 ||
+	    (job->sweeper = evtimer_new(job->base, sweep_cb, job)) == NULL)
 		return dp_err_set(err, "out of memory");
 	tv.tv_sec = cfg->timeout_ms / 1000;
 	tv.tv_usec = (cfg->timeout_ms % 1000) * 1000;
@@ -673,7 +863,7 @@ has_out_of_band(const struct dp_config *cfg)
 	return cfg->ntlsa_text > 0 || cfg->tlsa_file != NULL;
 }
 
-struct dp_check_target *
+const struct dp_target_result *
 dp_check_add(struct dp_check *c, const struct dp_target *tg,
     const struct dp_target_opts *opts, struct dp_err *err)
 {
@@ -689,7 +879,8 @@ dp_check_add(struct dp_check *c, const struct dp_target *tg,
 	if (!tg->is_addr && dp_name_tlsa_owner(owner, sizeof(owner), tg->port, "tcp",
 	    tg->host, err) == -1)
 		return NULL;
-	t = &c->rep->targets[c->rep->ntargets++];
+	t = &c->jobs[c->rep->ntargets];
+	t->res = &c->rep->targets[c->rep->ntargets++];
 	t->job = c;
 	t->tg = *tg;
 	t->opts = *opts;
@@ -705,7 +896,7 @@ dp_check_add(struct dp_check *c, const struct dp_target *tg,
 	if (target_start(t, err) == -1)
 		target_abandon(t, err);
 	target_progress(t);
-	return t;
+	return t->res;
 }
 
 /* Parses a target given on the command line and checks it against the options. */
@@ -737,7 +928,7 @@ int
 dp_check_wait(struct dp_check *c, struct dp_err *err)
 {
 	struct dp_check_report *rep = c->rep;
-	size_t i, j;
+	size_t i;
 
 	job_maybe_done(c);
 	while (!c->finished)
@@ -745,14 +936,10 @@ dp_check_wait(struct dp_check *c, struct dp_err *err)
 			return dp_err_set(err, "event loop failed");
 	rep->exit_code = DP_EXIT_OK;
 	for (i = 0; i < rep->ntargets; i++) {
-		struct dp_check_target *t = &rep->targets[i];
-
-		/* The loop is over: no callback holds a probe any more. */
-		for (j = 0; j < t->nprobes; j++)
-			dp_probe_close(&t->probes[j]);
-		qsort(t->probes, t->nprobes, sizeof(t->probes[0]), probe_order);
-		target_verdict(t);
-		rep->exit_code = dp_exit_worst(rep->exit_code, t->exit_code);
+		/* The loop is over (done, or the deadline): no callback holds a job. */
+		if (!c->jobs[i].done)
+			target_finish(&c->jobs[i]);
+		rep->exit_code = dp_exit_worst(rep->exit_code, rep->targets[i].exit_code);
 	}
 	rep->elapsed_ms = dp_now_ms() - c->started_ms;
 	return 0;
@@ -761,24 +948,19 @@ dp_check_wait(struct dp_check *c, struct dp_err *err)
 void
 dp_check_close(struct dp_check *c)
 {
-	size_t i, j;
+	size_t i;
 
 	if (c == NULL)
 		return;
-	for (i = 0; c->rep != NULL && i < c->rep->ntargets; i++) {
-		struct dp_check_target *t = &c->rep->targets[i];
-
-		dp_query_cancel(t->q_tlsa);
-		dp_query_cancel(t->q_tlsa_exp);
-		dp_query_cancel(t->q_addr[0]);
-		dp_query_cancel(t->q_addr[1]);
-		t->q_tlsa = t->q_tlsa_exp = t->q_addr[0] = t->q_addr[1] = NULL;
-		for (j = 0; j < t->nprobes; j++)
-			dp_probe_close(&t->probes[j]);
-		t->job = NULL;
-	}
+	/* Jobs never waited for (an error on the way) have no result: just freed. */
+	for (i = 0; c->jobs != NULL && c->rep != NULL && i < c->rep->ntargets; i++)
+		if (!c->jobs[i].done)
+			target_free(&c->jobs[i]);
+	free(c->jobs);
 	if (c->deadline != NULL)
 		event_free(c->deadline);
+	if (c->sweeper != NULL)
+		event_free(c->sweeper);
 	dp_resolver_free(c->res);
 	SSL_CTX_free(c->ctx_dane);
 	SSL_CTX_free(c->ctx_pkix);
@@ -826,20 +1008,10 @@ out:
 void
 dp_check_report_clear(struct dp_check_report *rep)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < rep->ntargets; i++) {
-		struct dp_check_target *t = &rep->targets[i];
-
-		dp_tlsaset_clear(&t->tlsa);
-		dp_tlsaset_clear(&t->tlsa_exp);
-		dp_answer_free(t->addr_ans[0]);
-		dp_answer_free(t->addr_ans[1]);
-		for (j = 0; j < t->nprobes; j++)
-			dp_tls_facts_clear(&t->probes[j].facts);
-		free(t->probes);
-		free(t->left_out);
-	}
+	for (i = 0; i < rep->ntargets; i++)
+		dp_target_result_clear(&rep->targets[i]);
 	free(rep->targets);
 	memset(rep, 0, sizeof(*rep));
 }
@@ -850,8 +1022,8 @@ report_has_chain(const struct dp_check_report *rep)
 	size_t i, j;
 
 	for (i = 0; i < rep->ntargets; i++)
-		for (j = 0; j < rep->targets[i].nprobes; j++)
-			if (rep->targets[i].probes[j].facts.chain != NULL)
+		for (j = 0; j < rep->targets[i].naddrs; j++)
+			if (rep->targets[i].addrs[j].chain != NULL)
 				return true;
 	return false;
 }
@@ -864,14 +1036,14 @@ write_chains(FILE *fp, void *arg)
 	int k;
 
 	for (i = 0; i < rep->ntargets; i++)
-		for (j = 0; j < rep->targets[i].nprobes; j++) {
-			const struct dp_probe *p = &rep->targets[i].probes[j];
+		for (j = 0; j < rep->targets[i].naddrs; j++) {
+			const struct dp_addr_result *a = &rep->targets[i].addrs[j];
 
-			if (p->facts.chain == NULL)
+			if (a->chain == NULL)
 				continue;
-			fprintf(fp, "# %s %s\n", rep->targets[i].tg.display, p->label);
-			for (k = 0; k < sk_X509_num(p->facts.chain); k++)
-				if (PEM_write_X509(fp, sk_X509_value(p->facts.chain, k)) != 1)
+			fprintf(fp, "# %s %s\n", rep->targets[i].tg.display, a->label);
+			for (k = 0; k < sk_X509_num(a->chain); k++)
+				if (PEM_write_X509(fp, sk_X509_value(a->chain, k)) != 1)
 					return -1;
 		}
 	return 0;

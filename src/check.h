@@ -1,6 +1,7 @@
 /*
  * check.h: "daneprobe check": DANE-verify every address of each target.
- * The structures here are also the report the renderers read.
+ * The report holds results (result.h) only; the jobs that find them are
+ * private to check.c.
  */
 #ifndef DP_CHECK_H
 #define DP_CHECK_H
@@ -9,58 +10,15 @@
 #include <stddef.h>
 
 #include "cli_opts.h"
-#include "dane.h"
-#include "resolver.h"
-#include "target.h"
-#include "tls.h"
-#include "tlsaset.h"
+#include "result.h"
 
 /* Targets per command: each gets its own lookups and probes on the one loop. */
 #define DP_MAX_TARGETS	64
 
 struct dp_check;
 
-/* How to check a target beyond its name and port. */
-struct dp_target_opts {
-	const struct dp_dialect	*dialect;	/* STARTTLS prelude, or NULL */
-	bool			 smtp;		/* RFC 7672 rules: PKIX usages unusable */
-	int			 mx_pref;	/* MX preference, -1: not from MX */
-};
-
-struct dp_check_target {
-	struct dp_check		*job;
-	struct dp_target	 tg;
-	struct dp_target_opts	 opts;
-	/* DNS */
-	struct dp_query		*q_tlsa, *q_tlsa_exp, *q_addr[2];
-	struct dp_answer	*addr_ans[2];	/* A, AAAA (NULL: not asked) */
-	struct dp_tlsaset	 tlsa;		/* the RRset in force for the verdict */
-	struct dp_tlsaset	 tlsa_exp;	/* at the CNAME-expanded name, if asked */
-	bool			 tlsa_done, tlsa_exp_done, tlsa_decided;
-	bool			 out_of_band;	/* --tlsa / --tlsa-file */
-	bool			 used_expanded;	/* RFC 7671 section 7 base domain */
-	char			 expanded[DP_NAME_TEXT_MAX];
-	char			 base_domain[DP_NAME_TEXT_MAX];	/* no trailing dot */
-	char			 base_host[DP_NAME_TEXT_MAX];	/* the host, no trailing dot */
-	const char		*refnames[DP_MAX_REFNAMES];
-	char			 refbuf[DP_MAX_REFNAMES][DP_NAME_TEXT_MAX];
-	size_t			 nrefnames;
-	enum dp_dane_load	 load[DP_TLSA_MAX_RECORDS];
-	bool			 load_known;
-	/* addresses: IPv4 then IPv6, each sorted, the first max_addrs probed */
-	struct dp_probe		*probes;	/* cfg->max_addrs slots */
-	size_t			 nprobes;
-	size_t			 addrs_dropped;	/* over cfg->max_addrs, named below */
-	char			(*left_out)[64];	/* their labels */
-	bool			 aaaa_waits;	/* AAAA answered first: after A */
-	enum dp_reason		 addr_reason;	/* DP_R_VERIFIED when the lookups were fine */
-	char			 addr_detail[256];
-	int			 exit_code;
-	uint64_t		 dns_ms;
-};
-
 struct dp_check_report {
-	struct dp_check_target	*targets;
+	struct dp_target_result	*targets;	/* in the order they were added */
 	size_t			 ntargets;
 	const char		*backend;
 	int			 exit_code;
@@ -83,7 +41,13 @@ int	dp_check_run(const struct dp_config *cfg, struct dp_check_report *rep,
  */
 int	dp_check_open(const struct dp_config *cfg, struct dp_check_report *rep,
 	    struct dp_check **out, int *exit_code, struct dp_err *err);
-struct dp_check_target *dp_check_add(struct dp_check *c, const struct dp_target *tg,
+/*
+ * Adds a target, which starts at once.  Returns its result, filled in
+ * when the target is done (valid until dp_check_report_clear), or NULL
+ * with err set when the target cannot be checked at all (its name too
+ * long for a TLSA owner, an unreadable --tlsa-file, too many targets).
+ */
+const struct dp_target_result *dp_check_add(struct dp_check *c, const struct dp_target *tg,
 	    const struct dp_target_opts *opts, struct dp_err *err);
 void	dp_check_hold(struct dp_check *c, int delta);
 struct dp_resolver	*dp_check_resolver(struct dp_check *c, struct dp_err *err);

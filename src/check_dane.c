@@ -47,17 +47,16 @@ print_detail_lines(const struct dp_check_report *rep, const struct dp_smtp_repor
 			plugin_line(buf);
 		}
 	for (i = 0; i < rep->ntargets; i++) {
-		const struct dp_check_target *t = &rep->targets[i];
+		const struct dp_target_result *t = &rep->targets[i];
 
-		for (j = 0; j < t->nprobes; j++) {
-			const struct dp_probe *p = &t->probes[j];
+		for (j = 0; j < t->naddrs; j++) {
+			const struct dp_addr_result *a = &t->addrs[j];
 
-			snprintf(buf, sizeof(buf), "%s %s: %s%s%s", t->tg.display, p->label,
-			    dp_reason_text(p->facts.reason),
-			    p->facts.detail[0] ? ": " : "", p->facts.detail);
+			snprintf(buf, sizeof(buf), "%s %s: %s%s%s", t->tg.display, a->label,
+			    dp_reason_text(a->reason), a->detail[0] ? ": " : "", a->detail);
 			plugin_line(buf);
 		}
-		for (j = 0; j < t->addrs_dropped; j++) {
+		for (j = 0; j < t->nleft_out; j++) {
 			snprintf(buf, sizeof(buf), "%s %s: not checked (over --max-addresses)",
 			    t->tg.display, t->left_out[j]);
 			plugin_line(buf);

@@ -32,58 +32,56 @@ dp_format_time(time_t t, char *buf, size_t len)
 	dp_format_time_utc(t, buf, len);
 }
 
-static bool
-record_is_match(const struct dp_tlsa *t, const struct dp_dane_match *m)
-{
-	return m->depth >= 0 && m->data != NULL && t->usage == m->usage &&
-	    t->selector == m->selector && t->mtype == m->mtype &&
-	    t->datalen == m->datalen && memcmp(t->data, m->data, t->datalen) == 0;
-}
-
 const char *
-dp_record_outcome(const struct dp_check_target *t, const struct dp_probe *p,
+dp_record_outcome(const struct dp_target_result *r, const struct dp_addr_result *a,
     size_t i, char *buf, size_t len)
 {
-	const struct dp_tlsaset *set = t->used_expanded ? &t->tlsa_exp : &t->tlsa;
-	const struct dp_tlsa *rec = &set->recs[i];
+	const struct dp_tlsa *rec = &r->tlsa.recs[i];
 
-	if (rec->usability != DP_TLSA_USABLE)
+	switch (a->records != NULL ? a->records[i] : DP_REC_NOT_TRIED) {
+	case DP_REC_UNUSABLE:
 		snprintf(buf, len, "unusable: %s", dp_tlsa_usability_text(rec->usability));
-	else if (t->load_known && t->load[i] == DP_DANE_REJECTED)
+		break;
+	case DP_REC_REJECTED:
 		snprintf(buf, len, "unusable: OpenSSL rejected it");
-	else if (p->facts.chain == NULL)
+		break;
+	case DP_REC_NOT_TRIED:
 		snprintf(buf, len, "not tried");
-	else if (record_is_match(rec, &p->facts.match))
-		snprintf(buf, len, "matched at depth %d", p->facts.match.depth);
-	else
+		break;
+	case DP_REC_MATCHED:
+		snprintf(buf, len, "matched at depth %d", a->match.depth);
+		break;
+	case DP_REC_NOT_MATCHED:
 		snprintf(buf, len, "not matched");
+		break;
+	}
 	return buf;
 }
 
 void
-dp_target_summary(const struct dp_check_target *t, char *buf, size_t len)
+dp_target_summary(const struct dp_target_result *r, char *buf, size_t len)
 {
-	const struct dp_tlsaset *set = t->used_expanded ? &t->tlsa_exp : &t->tlsa;
-	size_t i, ok = 0, total = t->nprobes + t->addrs_dropped;
+	const struct dp_tlsaset *set = &r->tlsa;
+	size_t i, ok = 0, total = r->naddrs + r->nleft_out;
 	char cut[96] = "";
 
-	for (i = 0; i < t->nprobes; i++)
-		if (t->probes[i].facts.reason == DP_R_VERIFIED)
+	for (i = 0; i < r->naddrs; i++)
+		if (r->addrs[i].reason == DP_R_VERIFIED)
 			ok++;
-	if (t->addrs_dropped > 0)
+	if (r->nleft_out > 0)
 		snprintf(cut, sizeof(cut), ", %zu not checked (over --max-addresses %zu)",
-		    t->addrs_dropped, t->nprobes);
-	if (t->addr_reason == DP_R_ADDR_BOGUS || t->addr_reason == DP_R_NO_ADDRESS ||
-	    t->addr_reason == DP_R_INTERNAL)
-		snprintf(buf, len, "%s: %s", dp_reason_text(t->addr_reason), t->addr_detail);
-	else if (set->reason != DP_R_TLSA_SECURE && set->reason != DP_R_TLSA_OUT_OF_BAND)
+		    r->nleft_out, r->naddrs);
+	if (r->addr_reason == DP_R_ADDR_BOGUS || r->addr_reason == DP_R_NO_ADDRESS ||
+	    r->addr_reason == DP_R_INTERNAL)
+		snprintf(buf, len, "%s: %s", dp_reason_text(r->addr_reason), r->addr_detail);
+	else if (!dp_tlsaset_in_force(set))
 		snprintf(buf, len, "%s%s%s", dp_reason_text(set->reason),
 		    set->detail[0] ? ": " : "", set->detail);
 	else
 		snprintf(buf, len, "%zu of %zu address%s verified%s%s%s", ok, total,
 		    total == 1 ? "" : "es", cut,
 		    set->reason == DP_R_TLSA_OUT_OF_BAND ? " against records from the command line (not DNSSEC)" : "",
-		    t->addr_reason == DP_R_ADDR_LOOKUP_FAILED ? "; an address lookup failed" : "");
+		    r->addr_reason == DP_R_ADDR_LOOKUP_FAILED ? "; an address lookup failed" : "");
 }
 
 const char *
@@ -114,8 +112,8 @@ dp_smtp_summary(const struct dp_smtp_report *rep, char *buf, size_t len)
 		return;
 	}
 	for (i = 0; i < rep->check.ntargets; i++)
-		for (j = 0; j < rep->check.targets[i].nprobes; j++, total++)
-			if (rep->check.targets[i].probes[j].facts.reason == DP_R_VERIFIED)
+		for (j = 0; j < rep->check.targets[i].naddrs; j++, total++)
+			if (rep->check.targets[i].addrs[j].reason == DP_R_VERIFIED)
 				ok++;
 	if (rep->check.ntargets == 0) {
 		snprintf(buf, len, "%s", dp_reason_text(DP_R_MX_NO_HOST));

@@ -32,11 +32,11 @@ const struct dp_renderer	*dp_renderer_for(enum dp_format format);
 extern const struct dp_renderer dp_renderer_text;
 extern const struct dp_renderer dp_renderer_json;
 
-/* How the record at index i fared at probe p: "matched", "not matched", "unusable: why". */
-const char	*dp_record_outcome(const struct dp_check_target *t,
-		    const struct dp_probe *p, size_t i, char *buf, size_t len);
+/* How record i fared at address a: "matched at depth 0", "not matched", "unusable: why". */
+const char	*dp_record_outcome(const struct dp_target_result *r,
+		    const struct dp_addr_result *a, size_t i, char *buf, size_t len);
 /* One line that sums up a target, e.g. "2 of 2 addresses verified". */
-void	dp_target_summary(const struct dp_check_target *t, char *buf, size_t len);
+void	dp_target_summary(const struct dp_target_result *r, char *buf, size_t len);
 
 /* What became of an MX host: "checked", "not checked: why". */
 const char	*dp_mx_host_outcome(const struct dp_mx_host *h, char *buf, size_t len);

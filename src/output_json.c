@@ -159,16 +159,16 @@ json_lookup(FILE *fp, const struct dp_config *cfg, const struct dp_lookup_report
 }
 
 static json_t *
-json_chain(const struct dp_probe *p)
+json_chain(const STACK_OF(X509) *chain)
 {
 	json_t *arr = json_array();
 	struct dp_cert_info ci;
 	int i, j;
 
-	for (i = 0; p->facts.chain != NULL && i < sk_X509_num(p->facts.chain); i++) {
+	for (i = 0; chain != NULL && i < sk_X509_num(chain); i++) {
 		json_t *sans = json_array();
 
-		dp_cert_info(sk_X509_value(p->facts.chain, i), &ci);
+		dp_cert_info(sk_X509_value(chain, i), &ci);
 		for (j = 0; j < ci.nsans; j++)
 			json_array_append_new(sans, jstr(ci.sans[j]));
 		json_array_append_new(arr, json_pack("{s:i, s:o, s:o, s:o, s:o, s:o, s:o}",
@@ -199,45 +199,45 @@ json_match(const struct dp_dane_match *m)
 }
 
 static json_t *
-json_probe(const struct dp_check_target *t, const struct dp_probe *p)
+json_addr(const struct dp_target_result *r, const struct dp_addr_result *a)
 {
-	const struct dp_tlsaset *set = t->used_expanded ? &t->tlsa_exp : &t->tlsa;
+	const struct dp_tlsaset *set = &r->tlsa;
 	json_t *recs = json_array();
 	char buf[256];
 	size_t i;
 
 	for (i = 0; i < set->nrecs; i++)
 		json_array_append_new(recs, json_pack("{s:i, s:o}", "index", (int)i,
-		    "outcome", jstr(dp_record_outcome(t, p, i, buf, sizeof(buf)))));
+		    "outcome", jstr(dp_record_outcome(r, a, i, buf, sizeof(buf)))));
 	return json_pack("{s:o, s:i, s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I}}",
-	    "address", jstr(p->label),
-	    "family", p->family == AF_INET6 ? 6 : 4,
-	    "code", jstr(dp_reason_code(p->facts.reason)),
-	    "text", jstr(dp_reason_text(p->facts.reason)),
-	    "detail", json_str_or_null(p->facts.detail),
-	    "exit", dp_reason_exit(p->facts.reason),
-	    "starttls", p->dialect == NULL ? json_null() : json_pack("{s:o, s:o}",
-	    "dialect", jstr(p->dialect), "phase", json_str_or_null(p->starttls_phase)),
-	    "match", json_match(&p->facts.match),
-	    "tls", p->facts.version[0] ? json_pack("{s:o, s:o}", "version",
-	    jstr(p->facts.version), "cipher", jstr(p->facts.cipher)) : json_null(),
-	    "chain", json_chain(p),
+	    "address", jstr(a->label),
+	    "family", a->family == AF_INET6 ? 6 : 4,
+	    "code", jstr(dp_reason_code(a->reason)),
+	    "text", jstr(dp_reason_text(a->reason)),
+	    "detail", json_str_or_null(a->detail),
+	    "exit", dp_reason_exit(a->reason),
+	    "starttls", a->dialect == NULL ? json_null() : json_pack("{s:o, s:o}",
+	    "dialect", jstr(a->dialect), "phase", json_str_or_null(a->starttls_phase)),
+	    "match", json_match(&a->match),
+	    "tls", a->version[0] ? json_pack("{s:o, s:o}", "version",
+	    jstr(a->version), "cipher", jstr(a->cipher)) : json_null(),
+	    "chain", json_chain(a->chain),
 	    "records", recs,
-	    "timings_ms", "connect", (json_int_t)p->connect_ms,
-	    "handshake", (json_int_t)p->handshake_ms);
+	    "timings_ms", "connect", (json_int_t)a->connect_ms,
+	    "handshake", (json_int_t)a->handshake_ms);
 }
 
 static json_t *
-json_target(const struct dp_check_target *t)
+json_target(const struct dp_target_result *t)
 {
-	const struct dp_tlsaset *set = t->used_expanded ? &t->tlsa_exp : &t->tlsa;
+	const struct dp_tlsaset *set = &t->tlsa;
 	json_t *addrs = json_array(), *left = json_array();
 	char summary[768];
 	size_t i;
 
-	for (i = 0; i < t->nprobes; i++)
-		json_array_append_new(addrs, json_probe(t, &t->probes[i]));
-	for (i = 0; i < t->addrs_dropped; i++)
+	for (i = 0; i < t->naddrs; i++)
+		json_array_append_new(addrs, json_addr(t, &t->addrs[i]));
+	for (i = 0; i < t->nleft_out; i++)
 		json_array_append_new(left, jstr(t->left_out[i]));
 	dp_target_summary(t, summary, sizeof(summary));
 	return json_pack("{s:o, s:o, s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o, s:o, s:o}, s:o, s:i, s:o, s:I}",
@@ -247,23 +247,23 @@ json_target(const struct dp_check_target *t)
 	    "exit", t->exit_code,
 	    "summary", jstr(summary),
 	    "tlsa", json_tlsaset(set),
-	    "tlsa_base_domain", json_str_or_null(t->base_domain),
+	    "tlsa_base_domain", json_str_or_null(t->reference),
 	    "expanded_name", json_str_or_null(t->expanded),
-	    "tlsa_original", t->used_expanded ? json_tlsaset(&t->tlsa) : json_null(),
+	    "tlsa_original", t->expanded_in_force ? json_tlsaset(&t->tlsa_original) : json_null(),
 	    "address_lookup",
 	    "code", jstr(t->addr_reason == DP_R_VERIFIED ? "ok" : dp_reason_code(t->addr_reason)),
 	    "detail", json_str_or_null(t->addr_detail),
 	    "a", json_answer(t->addr_ans[0]),
 	    "aaaa", json_answer(t->addr_ans[1]),
 	    "addresses", addrs,
-	    "addresses_not_checked", (int)t->addrs_dropped,
+	    "addresses_not_checked", (int)t->nleft_out,
 	    "addresses_left_out", left,
 	    "dns_ms", (json_int_t)t->dns_ms);
 }
 
 /* A check target as JSON, with what the mail front adds. */
 static json_t *
-json_mx_target(const struct dp_check_target *t)
+json_mx_target(const struct dp_target_result *t)
 {
 	json_t *o = json_target(t);
 

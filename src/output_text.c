@@ -129,15 +129,15 @@ match_text(const struct dp_dane_match *m, char *buf, size_t len)
 }
 
 static void
-text_chain(FILE *fp, const struct dp_probe *p)
+text_chain(FILE *fp, const STACK_OF(X509) *chain)
 {
 	struct dp_cert_info ci;
 	char when[32], sans[DP_CERT_MAX_SANS * 130 + 32];
 	size_t o;
 	int i, j;
 
-	for (i = 0; i < sk_X509_num(p->facts.chain); i++) {
-		dp_cert_info(sk_X509_value(p->facts.chain, i), &ci);
+	for (i = 0; i < sk_X509_num(chain); i++) {
+		dp_cert_info(sk_X509_value(chain, i), &ci);
 		dp_format_time(ci.not_after, when, sizeof(when));
 		line(fp, "      [%d] subject %s", i, ci.subject);
 		line(fp, "          issuer %s", ci.issuer);
@@ -155,60 +155,60 @@ text_chain(FILE *fp, const struct dp_probe *p)
 }
 
 static void
-text_probe_detail(FILE *fp, const struct dp_check_target *t, const struct dp_probe *p)
+text_addr_detail(FILE *fp, const struct dp_target_result *r, const struct dp_addr_result *a)
 {
-	const struct dp_tlsaset *set = t->used_expanded ? &t->tlsa_exp : &t->tlsa;
+	const struct dp_tlsaset *set = &r->tlsa;
 	char buf[256], acr[96];
 	size_t i;
 
-	if (p->dialect != NULL)
-		line(fp, "    STARTTLS %s: %s", p->dialect,
-		    p->starttls_phase ? p->starttls_phase : "not reached");
-	if (p->facts.version[0])
-		line(fp, "    %s, %s", p->facts.version, p->facts.cipher);
+	if (a->dialect != NULL)
+		line(fp, "    STARTTLS %s: %s", a->dialect,
+		    a->starttls_phase ? a->starttls_phase : "not reached");
+	if (a->version[0])
+		line(fp, "    %s, %s", a->version, a->cipher);
 	line(fp, "    timings: connect %llu ms, handshake %llu ms",
-	    (unsigned long long)p->connect_ms, (unsigned long long)p->handshake_ms);
-	if (p->facts.chain != NULL) {
+	    (unsigned long long)a->connect_ms, (unsigned long long)a->handshake_ms);
+	if (a->chain != NULL) {
 		line(fp, "    chain presented:");
-		text_chain(fp, p);
+		text_chain(fp, a->chain);
 	}
 	for (i = 0; i < set->nrecs; i++) {
 		dp_tlsa_acronyms(&set->recs[i], acr, sizeof(acr));
 		line(fp, "    record %zu %s: %s", i + 1, acr,
-		    dp_record_outcome(t, p, i, buf, sizeof(buf)));
+		    dp_record_outcome(r, a, i, buf, sizeof(buf)));
 	}
 }
 
 /* "  not checked: A, B, ... (N addresses over --max-addresses M)" */
 static void
-text_left_out(FILE *fp, const struct dp_check_target *t)
+text_left_out(FILE *fp, const struct dp_target_result *r)
 {
 	char list[1024];
 	size_t i, o = 0;
 
 	list[0] = '\0';
-	for (i = 0; i < t->addrs_dropped && o + 80 < sizeof(list); i++)
+	for (i = 0; i < r->nleft_out && o + 80 < sizeof(list); i++)
 		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", i ? ", " : "",
-		    t->left_out[i]);
-	if (i < t->addrs_dropped)
-		snprintf(list + o, sizeof(list) - o, ", and %zu more", t->addrs_dropped - i);
+		    r->left_out[i]);
+	if (i < r->nleft_out)
+		snprintf(list + o, sizeof(list) - o, ", and %zu more", r->nleft_out - i);
 	line(fp, "  not checked: %s (%zu address%s over --max-addresses %zu: could not "
-	    "check)", list, t->addrs_dropped, t->addrs_dropped == 1 ? "" : "es", t->nprobes);
+	    "check)", list, r->nleft_out, r->nleft_out == 1 ? "" : "es", r->naddrs);
 }
 
 static void
-text_target(FILE *fp, const struct dp_config *cfg, const struct dp_check_target *t)
+text_target(FILE *fp, const struct dp_config *cfg, const struct dp_target_result *r)
 {
-	const struct dp_tlsaset *set = t->used_expanded ? &t->tlsa_exp : &t->tlsa;
+	const struct dp_tlsaset *set = &r->tlsa;
 	char summary[768], extra[512], dialect[64] = "", name[DP_NAME_TEXT_MAX + 16] = "";
 	size_t i;
 
-	dp_target_summary(t, summary, sizeof(summary));
-	if (t->opts.dialect != NULL)
-		snprintf(dialect, sizeof(dialect), " (STARTTLS %s)", t->opts.dialect->name);
-	if (t->tg.is_addr && t->nrefnames > 0)
-		snprintf(name, sizeof(name), " (as %s)", t->refnames[0]);
-	line(fp, "%s%s%s: %s: %s", t->tg.display, name, dialect, dp_exit_word(t->exit_code),
+	dp_target_summary(r, summary, sizeof(summary));
+	if (r->opts.dialect != NULL)
+		snprintf(dialect, sizeof(dialect), " (STARTTLS %s)", r->opts.dialect->name);
+	if (r->tg.is_addr && r->reference[0] != '\0')
+		snprintf(name, sizeof(name), " (as %s)", r->reference);
+	line(fp, "%s%s%s: %s: %s", r->tg.display, name, dialect, dp_exit_word(r->exit_code),
 	    summary);
 	if (set->ans != NULL || set->nrecs > 0) {
 		snprintf(extra, sizeof(extra), "%s", set->ans == NULL ? "" : " (DNSSEC ");
@@ -216,24 +216,24 @@ text_target(FILE *fp, const struct dp_config *cfg, const struct dp_check_target 
 		    set->ans != NULL ? dp_dnssec_name(set->ans->state) : "",
 		    set->ans != NULL ? ")" : "", set->nrecs, set->nrecs == 1 ? "" : "s",
 		    set->nusable,
-		    t->used_expanded ? ", at the CNAME-expanded name (RFC 7671 section 7)" : "");
+		    r->expanded_in_force ? ", at the CNAME-expanded name (RFC 7671 section 7)" : "");
 	}
-	if (t->addr_reason == DP_R_ADDR_LOOKUP_FAILED)
-		line(fp, "  %s: %s", dp_reason_text(t->addr_reason), t->addr_detail);
-	for (i = 0; i < t->nprobes; i++) {
-		const struct dp_probe *p = &t->probes[i];
+	if (r->addr_reason == DP_R_ADDR_LOOKUP_FAILED)
+		line(fp, "  %s: %s", dp_reason_text(r->addr_reason), r->addr_detail);
+	for (i = 0; i < r->naddrs; i++) {
+		const struct dp_addr_result *a = &r->addrs[i];
 
 		extra[0] = '\0';
-		if (p->facts.reason == DP_R_VERIFIED)
-			match_text(&p->facts.match, extra, sizeof(extra));
-		else if (p->facts.detail[0])
-			snprintf(extra, sizeof(extra), " (%s)", p->facts.detail);
-		line(fp, "  %s: %s%s", p->label, dp_reason_text(p->facts.reason), extra);
+		if (a->reason == DP_R_VERIFIED)
+			match_text(&a->match, extra, sizeof(extra));
+		else if (a->detail[0])
+			snprintf(extra, sizeof(extra), " (%s)", a->detail);
+		line(fp, "  %s: %s%s", a->label, dp_reason_text(a->reason), extra);
 		if (cfg->verbose)
-			text_probe_detail(fp, t, p);
+			text_addr_detail(fp, r, a);
 	}
-	if (t->addrs_dropped > 0)
-		text_left_out(fp, t);
+	if (r->nleft_out > 0)
+		text_left_out(fp, r);
 	if (cfg->verbose) {
 		text_tlsa_records(fp, set, cfg->verbose > 1);
 		if (set->ans != NULL)

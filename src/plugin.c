@@ -186,9 +186,9 @@ is_timeout_reason(enum dp_reason r)
 
 /* Adds one target's facts to f. */
 static void
-facts_add_target(const struct dp_check_target *t, struct dp_plugin_facts *f, time_t now)
+facts_add_target(const struct dp_target_result *t, struct dp_plugin_facts *f, time_t now)
 {
-	const struct dp_tlsaset *set = t->used_expanded ? &t->tlsa_exp : &t->tlsa;
+	const struct dp_tlsaset *set = &t->tlsa;
 	size_t i;
 
 	if (t->dns_ms / 1000.0 > f->dns_s)
@@ -207,35 +207,35 @@ facts_add_target(const struct dp_check_target *t, struct dp_plugin_facts *f, tim
 	    dp_answer_trust(t->addr_ans[1], NULL, 0) != DP_TRUST_FAILED))
 		f->only_timeouts = false;
 	/* Addresses a limit left out count against the total and are no timeout. */
-	f->total += t->addrs_dropped;
-	if (t->addrs_dropped > 0)
+	f->total += t->nleft_out;
+	if (t->nleft_out > 0)
 		f->only_timeouts = false;
-	for (i = 0; i < t->nprobes; i++) {
-		const struct dp_probe *p = &t->probes[i];
+	for (i = 0; i < t->naddrs; i++) {
+		const struct dp_addr_result *a = &t->addrs[i];
 
 		f->total++;
-		if (p->facts.reason == DP_R_VERIFIED)
+		if (a->reason == DP_R_VERIFIED)
 			f->verified++;
-		else if (p->facts.reason != DP_R_NOT_CHECKED) {
-			if (!is_timeout_reason(p->facts.reason))
+		else if (a->reason != DP_R_NOT_CHECKED) {
+			if (!is_timeout_reason(a->reason))
 				f->only_timeouts = false;
 			if (f->first_failure[0] == '\0')
 				snprintf(f->first_failure, sizeof(f->first_failure), "%s: %s%s%.200s",
-				    p->label, dp_reason_text(p->facts.reason),
-				    p->facts.detail[0] ? ": " : "", p->facts.detail);
+				    a->label, dp_reason_text(a->reason),
+				    a->detail[0] ? ": " : "", a->detail);
 		}
-		if (p->connect_ms > 0 || p->phase > DP_PHASE_CONNECT) {
+		if (a->connected) {
 			f->has_connect = true;
-			if (p->connect_ms / 1000.0 > f->connect_s)
-				f->connect_s = p->connect_ms / 1000.0;
+			if (a->connect_ms / 1000.0 > f->connect_s)
+				f->connect_s = a->connect_ms / 1000.0;
 		}
-		if (p->facts.version[0] != '\0') {
+		if (a->version[0] != '\0') {
 			f->has_handshake = true;
-			if (p->handshake_ms / 1000.0 > f->handshake_s)
-				f->handshake_s = p->handshake_ms / 1000.0;
+			if (a->handshake_ms / 1000.0 > f->handshake_s)
+				f->handshake_s = a->handshake_ms / 1000.0;
 		}
-		if (p->facts.chain != NULL && sk_X509_num(p->facts.chain) > 0) {
-			const ASN1_TIME *na = X509_get0_notAfter(sk_X509_value(p->facts.chain, 0));
+		if (a->chain != NULL && sk_X509_num(a->chain) > 0) {
+			const ASN1_TIME *na = X509_get0_notAfter(sk_X509_value(a->chain, 0));
 			struct tm tm;
 
 			if (ASN1_TIME_to_tm(na, &tm) == 1)
@@ -246,7 +246,7 @@ facts_add_target(const struct dp_check_target *t, struct dp_plugin_facts *f, tim
 
 /* Where no address said why, the first failing target's own summary does. */
 static void
-facts_target_failure(const struct dp_check_target *t, struct dp_plugin_facts *f)
+facts_target_failure(const struct dp_target_result *t, struct dp_plugin_facts *f)
 {
 	char s[300];
 

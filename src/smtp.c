@@ -137,7 +137,7 @@ static void
 add_mx_target(struct smtp_job *job, struct dp_mx_host *h, const char *host, int pref)
 {
 	struct dp_target_opts opts = { &dp_dialect_smtp, true, pref };
-	const struct dp_check_target *t;
+	const struct dp_target_result *t;
 	char owner[DP_NAME_TEXT_MAX];
 	struct dp_target tg;
 	struct dp_err err;

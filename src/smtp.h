@@ -20,7 +20,7 @@ struct dp_mx_host {
 	int			 preference;
 	enum dp_mx_state	 state;
 	char			 why[256];	/* for UNUSABLE */
-	const struct dp_check_target *target;	/* for CHECKED, in check.targets */
+	const struct dp_target_result *target;	/* for CHECKED, in check.targets */
 };
 
 struct dp_smtp_report {

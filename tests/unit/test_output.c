@@ -53,8 +53,8 @@ test_textsafe(void)
 static void
 hostile_report(struct dp_check_report *rep, struct dp_config *cfg)
 {
-	struct dp_check_target *t;
-	struct dp_probe *p;
+	struct dp_target_result *t;
+	struct dp_addr_result *a;
 
 	memset(cfg, 0, sizeof(*cfg));
 	memset(rep, 0, sizeof(*rep));
@@ -70,14 +70,14 @@ hostile_report(struct dp_check_report *rep, struct dp_config *cfg)
 	t->addr_reason = DP_R_VERIFIED;
 	t->tlsa.reason = DP_R_TLSA_OUT_OF_BAND;
 	snprintf(t->tlsa.owner, sizeof(t->tlsa.owner), "(command line)");
-	t->probes = calloc(1, sizeof(*t->probes));
-	t->nprobes = 1;
-	p = &t->probes[0];
-	snprintf(p->label, sizeof(p->label), "192.0.2.1:443");
-	p->family = AF_INET;
-	p->facts.reason = DP_R_STARTTLS_FAILED;
-	p->facts.match.depth = -1;
-	snprintf(p->facts.detail, sizeof(p->facts.detail),
+	t->addrs = calloc(1, sizeof(*t->addrs));
+	t->naddrs = 1;
+	a = &t->addrs[0];
+	snprintf(a->label, sizeof(a->label), "192.0.2.1:443");
+	a->family = AF_INET;
+	a->reason = DP_R_STARTTLS_FAILED;
+	a->match.depth = -1;
+	snprintf(a->detail, sizeof(a->detail),
 	    "smtp banner: the server said '554 \xff\xfe \x1b[2J | x'");
 }
 
@@ -125,8 +125,7 @@ test_renderers(void)
 	    "text: no escape byte or stray octet reaches the terminal");
 	ok(strstr(out, "\\x1b[2J") != NULL, "text: the escape is shown");
 	free(out);
-	free(rep.targets[0].probes);
-	free(rep.targets);
+	dp_check_report_clear(&rep);
 }
 
 int
