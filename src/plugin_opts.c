@@ -1,7 +1,10 @@
 /*
  * plugin_opts.c: check_dane's command line, in the monitoring-plugins
  * conventions (-H -p -t -w -c -v -V -h), into a struct dp_plugin_config
- * whose core is the same struct dp_config daneprobe uses.
+ * whose core is the same struct dp_config daneprobe uses.  The defaults,
+ * the options daneprobe has too and the checks across them are
+ * options.c's; this file holds the plugin's own: -H, -p, -S (the short
+ * name of the shared --starttls), --mx, the thresholds and the states.
  */
 #include "config.h"
 
@@ -15,40 +18,26 @@
 #include "plugin_opts.h"
 
 enum {
-	OPT_MX = 256,
+	OPT_MX = DP_OPT_FRONT,
 	OPT_SIG_WARN,
 	OPT_SIG_CRIT,
-	OPT_RESOLVER,
-	OPT_TRUST_ANCHOR,
-	OPT_CAFILE,
-	OPT_BACKEND,
 	OPT_NO_DANE_STATE,
 	OPT_TIMEOUT_STATE,
-	OPT_MAX_ADDRS,
-	OPT_MAX_MX,
 };
 
-static const char plugin_short_options[] = "H:p:S:46t:w:c:vVh";
+static const char plugin_short_options[] = "H:p:S:" DP_COMMON_SHORT_OPTIONS "w:c:Vh";
 
 static const struct option plugin_options[] = {
+	DP_COMMON_LONG_OPTIONS,
 	{ "hostname",		required_argument,	NULL, 'H' },
 	{ "port",		required_argument,	NULL, 'p' },
-	{ "starttls",		required_argument,	NULL, 'S' },
 	{ "mx",			no_argument,		NULL, OPT_MX },
-	{ "timeout",		required_argument,	NULL, 't' },
 	{ "warning",		required_argument,	NULL, 'w' },
 	{ "critical",		required_argument,	NULL, 'c' },
 	{ "sig-warning",	required_argument,	NULL, OPT_SIG_WARN },
 	{ "sig-critical",	required_argument,	NULL, OPT_SIG_CRIT },
-	{ "resolver",		required_argument,	NULL, OPT_RESOLVER },
-	{ "trust-anchor",	required_argument,	NULL, OPT_TRUST_ANCHOR },
-	{ "CAfile",		required_argument,	NULL, OPT_CAFILE },
-	{ "backend",		required_argument,	NULL, OPT_BACKEND },
 	{ "no-dane-state",	required_argument,	NULL, OPT_NO_DANE_STATE },
 	{ "timeout-state",	required_argument,	NULL, OPT_TIMEOUT_STATE },
-	{ "max-addresses",	required_argument,	NULL, OPT_MAX_ADDRS },
-	{ "max-mx",		required_argument,	NULL, OPT_MAX_MX },
-	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -58,9 +47,10 @@ void
 dp_plugin_usage(FILE *fp)
 {
 	fprintf(fp,
-	    "Usage: check_dane -H host [-p port] [-S proto] [--mx] [-4|-6] [-t seconds]\n"
-	    "       [-w days] [-c days] [--sig-warning days] [--sig-critical days]\n"
-	    "       [--resolver addr[@port]] [--trust-anchor file] [--CAfile file]\n"
+	    "Usage: check_dane -H host [-p port] [-S proto] [--mx] [--helo name] [-4|-6]\n"
+	    "       [-t seconds] [-w days] [-c days] [--sig-warning days] [--sig-critical days]\n"
+	    "       [--resolver addr[@port]] [--recursive] [--root-hints file]\n"
+	    "       [--trust-anchor file] [--CAfile file] [--CApath dir]\n"
 	    "       [--backend getdns|unbound] [--no-dane-state state] [--timeout-state state]\n"
 	    "       [--max-addresses n] [--max-mx n]\n"
 	    "       [-v] [-V] [-h]\n\n"
@@ -70,6 +60,7 @@ dp_plugin_usage(FILE *fp)
 	    " -p, --port PORT         port (default 443, or the STARTTLS protocol's)\n"
 	    " -S, --starttls PROTO    %s\n"
 	    "     --mx                check the MX hosts of HOST on port 25 (RFC 7672)\n"
+	    "     --helo NAME         our name in EHLO/LHLO (default: this host's name)\n"
 	    " -4, -6                  only IPv4 / IPv6 addresses\n"
 	    " -t, --timeout SECONDS   bound the whole check (default %u)\n"
 	    " -w, --warning DAYS      certificate expiry warning (default %s)\n"
@@ -77,8 +68,11 @@ dp_plugin_usage(FILE *fp)
 	    "     --sig-warning DAYS  RRSIG expiry warning (default %s)\n"
 	    "     --sig-critical DAYS RRSIG expiry critical (default %s)\n"
 	    "     --resolver ADDR[@PORT]  resolver to forward to (repeatable)\n"
+	    "     --recursive         resolve from the root instead\n"
+	    "     --root-hints FILE   root hints for --recursive\n"
 	    "     --trust-anchor FILE DNSSEC trust anchor (default %s)\n"
 	    "     --CAfile FILE       trust store for PKIX-TA/PKIX-EE records\n"
+	    "     --CApath DIR        the same, a directory of hashed certificates\n"
 	    "     --backend NAME      getdns or unbound\n"
 	    "     --no-dane-state S   state when DANE is not in force (default critical)\n"
 	    "     --timeout-state S   state on a timeout (default critical)\n"
@@ -92,12 +86,11 @@ dp_plugin_usage(FILE *fp)
 	    DP_DEFAULT_TRUST_ANCHOR, DP_DEFAULT_MAX_ADDRS, DP_DEFAULT_MAX_MX);
 }
 
+/* check_dane's own options; the shared ones are dp_config_common_option's. */
 static int
 plugin_option(int ch, const char *arg, struct dp_plugin_config *pc, const char **host,
     const char **port, struct dp_err *err)
 {
-	struct dp_config *cfg = &pc->core;
-
 	switch (ch) {
 	case 'H':
 		*host = arg;
@@ -105,22 +98,9 @@ plugin_option(int ch, const char *arg, struct dp_plugin_config *pc, const char *
 	case 'p':
 		*port = arg;
 		return 0;
-	case 'S':
-		if ((cfg->dialect = dp_dialect_find(arg)) == NULL)
-			return dp_err_set(err, "unknown STARTTLS protocol '%s' (%s)", arg,
-			    dp_dialect_names());
-		return 0;
 	case OPT_MX:
 		pc->mx = true;
 		return 0;
-	case '4':
-		cfg->only_v4 = true;
-		return 0;
-	case '6':
-		cfg->only_v6 = true;
-		return 0;
-	case 't':
-		return dp_parse_timeout(arg, &cfg->timeout_ms, err);
 	case 'w':
 		return dp_range_parse(arg, &pc->cert_warn, err);
 	case 'c':
@@ -129,28 +109,10 @@ plugin_option(int ch, const char *arg, struct dp_plugin_config *pc, const char *
 		return dp_range_parse(arg, &pc->sig_warn, err);
 	case OPT_SIG_CRIT:
 		return dp_range_parse(arg, &pc->sig_crit, err);
-	case OPT_RESOLVER:
-		return dp_resolver_config_add(&cfg->res, arg, err);
-	case OPT_TRUST_ANCHOR:
-		cfg->res.trust_anchor = arg;
-		return 0;
-	case OPT_CAFILE:
-		cfg->cafile = arg;
-		return 0;
-	case OPT_BACKEND:
-		return dp_resolver_backend_parse(arg, &cfg->res.backend, err);
 	case OPT_NO_DANE_STATE:
 		return dp_state_parse(arg, &pc->no_dane_state, err);
 	case OPT_TIMEOUT_STATE:
 		return dp_state_parse(arg, &pc->timeout_state, err);
-	case OPT_MAX_ADDRS:
-		return dp_parse_count(arg, DP_MAX_ADDRS_LIMIT, "--max-addresses",
-		    &cfg->max_addrs, err);
-	case OPT_MAX_MX:
-		return dp_parse_count(arg, DP_MAX_MX_LIMIT, "--max-mx", &cfg->max_mx, err);
-	case 'v':
-		cfg->verbose++;
-		return 0;
 	default:
 		return dp_err_set(err, "unknown option (see check_dane -h)");
 	}
@@ -209,15 +171,10 @@ dp_plugin_config_parse(int argc, char **argv, struct dp_plugin_config *pc,
 {
 	const char *host = NULL, *port = NULL;
 	struct dp_config *cfg = &pc->core;
-	int ch;
+	int ch, rc;
 
 	memset(pc, 0, sizeof(*pc));
-	snprintf(cfg->helo, sizeof(cfg->helo), "localhost");
-	cfg->timeout_ms = DP_DEFAULT_TIMEOUT_MS;
-	cfg->max_addrs = DP_DEFAULT_MAX_ADDRS;
-	cfg->max_mx = DP_DEFAULT_MAX_MX;
-	cfg->proto = "tcp";
-	cfg->res.trust_anchor = DP_DEFAULT_TRUST_ANCHOR;
+	dp_config_defaults(cfg);
 	pc->no_dane_state = DP_STATE_CRITICAL;
 	pc->timeout_state = DP_STATE_CRITICAL;
 	opterr = 0;
@@ -232,15 +189,17 @@ dp_plugin_config_parse(int argc, char **argv, struct dp_plugin_config *pc,
 		if (ch == '?' || ch == ':')
 			return dp_opt_error(argv, argc, optind, optopt, plugin_short_options,
 			    plugin_options, err);
-		if (plugin_option(ch, optarg, pc, &host, &port, err) == -1)
+		/* -S is the plugin's short name for the shared --starttls. */
+		if ((rc = dp_config_common_option(cfg, ch == 'S' ? DP_OPT_STARTTLS : ch,
+		    optarg, err)) == 1)
+			rc = plugin_option(ch, optarg, pc, &host, &port, err);
+		if (rc == -1)
 			return -1;
 	}
 	if (optind < argc)
 		return dp_err_set(err, "unexpected argument '%s'", argv[optind]);
-	if (cfg->only_v4 && cfg->only_v6)
-		return dp_err_set(err, "-4 and -6 exclude each other");
-	if (plugin_target(pc, host, port, err) == -1 || plugin_defaults(pc, err) == -1)
+	if (dp_config_finish(cfg, err) == -1 || plugin_target(pc, host, port, err) == -1 ||
+	    plugin_defaults(pc, err) == -1)
 		return -1;
-	cfg->res.timeout_ms = cfg->timeout_ms;
 	return DP_ACT_RUN;
 }

@@ -707,6 +707,182 @@ zone_read_all(const char *text, size_t max_record, char got[][128], unsigned *li
 	return rc;
 }
 
+/* The first field both front ends fill from the shared options where a and b differ, or NULL. */
+static const char *
+core_differs(const struct dp_config *a, const struct dp_config *b)
+{
+	size_t i;
+
+#define OC_STR_DIFF(x) ((a->x == NULL) != (b->x == NULL) || \
+	(a->x != NULL && strcmp(a->x, b->x) != 0))
+	if (strcmp(a->helo, b->helo) != 0)
+		return "helo";
+	if (a->timeout_ms != b->timeout_ms || a->res.timeout_ms != b->res.timeout_ms)
+		return "timeout";
+	if (a->max_addrs != b->max_addrs || a->max_mx != b->max_mx)
+		return "limits";
+	if (OC_STR_DIFF(proto))
+		return "proto";
+	if (a->only_v4 != b->only_v4 || a->only_v6 != b->only_v6)
+		return "-4/-6";
+	if (a->verbose != b->verbose)
+		return "verbose";
+	if (OC_STR_DIFF(cafile) || OC_STR_DIFF(capath))
+		return "trust store";
+	if (a->dialect != b->dialect)
+		return "starttls";
+	if (a->res.backend != b->res.backend)
+		return "backend";
+	if (OC_STR_DIFF(res.trust_anchor))
+		return "trust anchor";
+	if (a->res.recursive != b->res.recursive || OC_STR_DIFF(res.root_hints))
+		return "recursive";
+	if (a->res.nservers != b->res.nservers)
+		return "resolvers";
+	for (i = 0; i < a->res.nservers; i++)
+		if (strcmp(a->res.servers[i].text, b->res.servers[i].text) != 0)
+			return "resolvers";
+#undef OC_STR_DIFF
+	return NULL;
+}
+
+/*
+ * The same shared options (NULL-terminated) through both front ends:
+ * "daneprobe OPTIONS check www.example" and "check_dane -H www.example
+ * OPTIONS".  Returns the parse results in crc and prc.
+ */
+static void
+parse_both(const char *const *shared, struct dp_config *cfg, struct dp_plugin_config *pc,
+    int *crc, struct dp_err *cerr, int *prc, struct dp_err *perr)
+{
+	char *cargv[40], *pargv[40];
+	int cargc = 0, pargc = 0;
+
+	cargv[cargc++] = "daneprobe";
+	pargv[pargc++] = "check_dane";
+	pargv[pargc++] = "-H";
+	pargv[pargc++] = "www.example";
+	for (; *shared != NULL; shared++)
+		cargv[cargc++] = pargv[pargc++] = (char *)*shared;
+	cargv[cargc++] = "check";
+	cargv[cargc++] = "www.example";
+	cargv[cargc] = pargv[pargc] = NULL;
+	*crc = dp_config_parse(cargc, cargv, cfg, cerr);
+	*prc = dp_plugin_config_parse(pargc, pargv, pc, perr);
+}
+
+/* options.c: one set of defaults, shared options and cross-checks for daneprobe and check_dane. */
+static void
+test_option_core(void)
+{
+	static const char *const none[] = { NULL };
+	static const char *const set_recursive[] = {
+		"-4", "-t", "2.5", "-v", "-v", "--backend", "unbound", "--trust-anchor", "/ta.key",
+		"--recursive", "--root-hints", "/root.hints", "--CAfile", "/ca.pem",
+		"--CApath", "/ca", "--max-addresses", "5", "--max-mx", "3",
+		"--helo", "Client.Example.", "--starttls", "imap", NULL,
+	};
+	static const char *const set_resolver[] = {
+		"-6", "--timeout", "7", "--verbose", "--backend", "getdns",
+		"--resolver", "::1@5353", "--resolver", "127.0.0.1", "--helo", "a", NULL,
+	};
+	const char *const *const bad[] = {
+		(const char *const[]){ "-4", "-6", NULL },
+		(const char *const[]){ "--root-hints", "/root.hints", NULL },
+		(const char *const[]){ "--recursive", "--resolver", "127.0.0.1", NULL },
+		(const char *const[]){ "-t", "0", NULL },
+		(const char *const[]){ "--timeout", "3601", NULL },
+		(const char *const[]){ "--max-addresses", "0", NULL },
+		(const char *const[]){ "--max-mx", "65", NULL },
+		(const char *const[]){ "--helo", "not a name", NULL },
+		(const char *const[]){ "--starttls", "gopher", NULL },
+		(const char *const[]){ "--backend", "bind", NULL },
+		(const char *const[]){ "--resolver", "@0", NULL },
+	};
+	struct dp_config cfg, def;
+	struct dp_plugin_config pc;
+	struct dp_err cerr, perr;
+	const char *diff;
+	char host[256], canon[DP_NAME_TEXT_MAX], want_helo[DP_NAME_TEXT_MAX];
+	int crc, prc;
+	size_t i;
+
+	/* The defaults: one EHLO name, timeout, limits and trust anchor for both. */
+	dp_config_defaults(&def);
+	if (gethostname(host, sizeof(host)) == 0 && (host[sizeof(host) - 1] = '\0',
+	    dp_name_canonical(host, canon, sizeof(canon), NULL) == 0)) {
+		canon[strlen(canon) - 1] = '\0';
+		snprintf(want_helo, sizeof(want_helo), "%s", canon);
+	} else
+		snprintf(want_helo, sizeof(want_helo), "localhost");
+	is_str(def.helo, want_helo, "defaults: EHLO name is this host's name, or localhost");
+	ok(def.timeout_ms == DP_DEFAULT_TIMEOUT_MS && def.max_addrs == DP_DEFAULT_MAX_ADDRS &&
+	    def.max_mx == DP_DEFAULT_MAX_MX && strcmp(def.proto, "tcp") == 0 &&
+	    strcmp(def.res.trust_anchor, DP_DEFAULT_TRUST_ANCHOR) == 0 && !def.res.recursive &&
+	    def.res.nservers == 0 && def.cafile == NULL && def.capath == NULL &&
+	    def.dialect == NULL && def.verbose == 0,
+	    "defaults: timeout, limits, proto, trust anchor, nothing else set");
+	parse_both(none, &cfg, &pc, &crc, &cerr, &prc, &perr);
+	ok(crc == DP_ACT_RUN && prc == DP_ACT_RUN, "defaults: both front ends parse");
+	diff = core_differs(&cfg, &pc.core);
+	ok(diff == NULL, "defaults: the same in both front ends (%s)", diff ? diff : "all equal");
+	def.res.timeout_ms = def.timeout_ms;	/* what a parse derives */
+	diff = core_differs(&cfg, &def);
+	ok(diff == NULL, "defaults: the front ends keep dp_config_defaults' (%s)",
+	    diff ? diff : "all equal");
+	is_str(pc.core.helo, want_helo, "defaults: check_dane's EHLO name is daneprobe's");
+
+	/* The same shared options give the same core. */
+	parse_both(set_recursive, &cfg, &pc, &crc, &cerr, &prc, &perr);
+	diff = core_differs(&cfg, &pc.core);
+	ok(crc == DP_ACT_RUN && prc == DP_ACT_RUN && diff == NULL,
+	    "--recursive set: the same core in both (%s)", diff ? diff : "all equal");
+	ok(pc.core.only_v4 && pc.core.timeout_ms == 2500 && pc.core.res.timeout_ms == 2500 &&
+	    pc.core.verbose == 2 && pc.core.res.backend == DP_BACKEND_UNBOUND &&
+	    strcmp(pc.core.res.trust_anchor, "/ta.key") == 0 && pc.core.res.recursive &&
+	    strcmp(pc.core.res.root_hints, "/root.hints") == 0 &&
+	    strcmp(pc.core.cafile, "/ca.pem") == 0 && strcmp(pc.core.capath, "/ca") == 0 &&
+	    pc.core.max_addrs == 5 && pc.core.max_mx == 3 &&
+	    strcmp(pc.core.helo, "client.example") == 0 && pc.core.dialect != NULL &&
+	    strcmp(pc.core.dialect->name, "imap") == 0,
+	    "--recursive set: every shared option applied (check_dane gains --CApath, "
+	    "--recursive, --root-hints, --helo)");
+	parse_both(set_resolver, &cfg, &pc, &crc, &cerr, &prc, &perr);
+	diff = core_differs(&cfg, &pc.core);
+	ok(crc == DP_ACT_RUN && prc == DP_ACT_RUN && diff == NULL,
+	    "--resolver set: the same core in both (%s)", diff ? diff : "all equal");
+	ok(pc.core.only_v6 && pc.core.timeout_ms == 7000 && pc.core.res.nservers == 2 &&
+	    strcmp(pc.core.res.servers[0].text, "::1@5353") == 0 &&
+	    strcmp(pc.core.helo, "a") == 0, "--resolver set: applied");
+	{
+		char *sargv[] = { "check_dane", "-H", "mail.example", "-S", "lmtp", NULL };
+		char *largv[] = { "check_dane", "-H", "mail.example", "--starttls", "lmtp", NULL };
+		const struct dp_dialect *d;
+
+		ok(dp_plugin_config_parse(5, sargv, &pc, &perr) == DP_ACT_RUN &&
+		    (d = pc.core.dialect) != NULL && dp_plugin_config_parse(5, largv, &pc,
+		    &perr) == DP_ACT_RUN && pc.core.dialect == d,
+		    "check_dane: -S is the shared --starttls");
+	}
+
+	/* The shared cross-checks and argument errors: errors in both, with the same text. */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		parse_both(bad[i], &cfg, &pc, &crc, &cerr, &prc, &perr);
+		ok(crc == -1 && prc == -1 && strcmp(cerr.msg, perr.msg) == 0,
+		    "%s %s: the same error in both ('%s')", bad[i][0], bad[i][1],
+		    crc == -1 ? cerr.msg : "accepted");
+		if (prc != -1 || (crc == -1 && strcmp(cerr.msg, perr.msg) != 0))
+			printf("#   check_dane: %s\n", prc == -1 ? perr.msg : "accepted");
+	}
+	dp_config_defaults(&def);
+	def.res.recursive = true;
+	ok(dp_config_check(&def, &cerr) == 0, "dp_config_check: --recursive alone is fine");
+	def.res.root_hints = "/root.hints";
+	def.only_v4 = def.only_v6 = true;
+	ok(dp_config_check(&def, &cerr) == -1 && strstr(cerr.msg, "-4 and -6") != NULL,
+	    "dp_config_check: -4 with -6");
+}
+
 static void
 test_zonefile(void)
 {
@@ -915,6 +1091,7 @@ main(void)
 	test_options();
 	test_plugin();
 	test_hard_parse();
+	test_option_core();
 	test_zonefile();
 	test_ds_rrset();
 	return tap_done();
