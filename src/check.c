@@ -26,7 +26,7 @@
 #include "check.h"
 #include "dnsmsg.h"
 #include "outfile.h"
-#include "resolver_impl.h"	/* dp_now_ms */
+#include "clock.h"
 #include "tls.h"
 
 /* The live state of one target: private, freed as soon as its result is built. */

@@ -5,6 +5,7 @@
 #ifndef DP_RESOLVER_IMPL_H
 #define DP_RESOLVER_IMPL_H
 
+#include "clock.h"
 #include "resolver.h"
 
 struct event;
@@ -82,7 +83,6 @@ void	dp_query_complete(struct dp_query *q, enum dp_lookup_status status,
 	    enum dp_dnssec state, const char *why, int rcode,
 	    const uint8_t *wire, size_t len);
 
-uint64_t	dp_now_ms(void);
 
 extern const struct dp_backend_ops dp_backend_getdns;
 extern const struct dp_backend_ops dp_backend_unbound;

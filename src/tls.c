@@ -19,7 +19,7 @@
 #include <event2/event.h>
 #include <openssl/err.h>
 
-#include "resolver_impl.h"	/* dp_now_ms */
+#include "clock.h"
 #include "tls.h"
 
 const char *
