@@ -34,6 +34,7 @@ struct dp_check_target {
 	struct dp_check		*job;
 	struct dp_target_result	*res;		/* its slot in the report, filled when done */
 	bool			 done;
+	struct event		*timer;		/* streaming: the target's own bound */
 	struct dp_target	 tg;
 	struct dp_target_opts	 opts;
 	/* DNS */
@@ -72,9 +73,15 @@ struct dp_check {
 	struct dp_check_target	*jobs;		/* one per report target */
 	struct event		*deadline;
 	struct event		*sweeper;	/* builds the results of targets that are done */
+	size_t			 cap;		/* slots in jobs and rep->targets */
+	/* streaming (dp_check_stream): results go to sink, slots are reused */
+	dp_check_sink		*sink;
+	dp_check_feed		*feed;
+	void			*sink_arg;
 	uint64_t		 started_ms;
 	int			 holds;		/* the caller's pending work */
 	bool			 finished;
+	bool			 deadline_passed;
 };
 
 /*
@@ -118,7 +125,7 @@ job_maybe_done(struct dp_check *job)
 	if (job->holds > 0)
 		return;
 	for (i = 0; i < job->rep->ntargets; i++)
-		if (!job->jobs[i].done)
+		if (job->jobs[i].job != NULL && !job->jobs[i].done)
 			return;
 	job->finished = true;
 	event_base_loopbreak(job->base);
@@ -560,6 +567,10 @@ target_free(struct dp_check_target *t)
 {
 	size_t i;
 
+	if (t->timer != NULL) {
+		event_free(t->timer);
+		t->timer = NULL;
+	}
 	dp_query_cancel(t->q_tlsa);
 	dp_query_cancel(t->q_tlsa_exp);
 	dp_query_cancel(t->q_addr[0]);
@@ -702,6 +713,21 @@ target_finish(struct dp_check_target *t)
 	t->done = true;
 }
 
+/*
+ * Streaming: the result goes to the sink and is freed, and the slot is
+ * free for the next target (the sink may add it at once).
+ */
+static void
+slot_hand_over(struct dp_check *c, struct dp_check_target *t)
+{
+	struct dp_target_result *r = t->res;
+
+	c->rep->exit_code = dp_exit_worst(c->rep->exit_code, r->exit_code);
+	c->sink(r, c->sink_arg);
+	dp_target_result_clear(r);
+	memset(t, 0, sizeof(*t));
+}
+
 /* The sweeper: builds the results of the targets that are done, then maybe ends the loop. */
 static void
 sweep_cb(evutil_socket_t fd, short what, void *arg)
@@ -709,54 +735,84 @@ sweep_cb(evutil_socket_t fd, short what, void *arg)
 	struct dp_check *job = arg;
 	size_t i;
 
-	for (i = 0; i < job->rep->ntargets; i++)
-		if (!job->jobs[i].done && !target_busy(&job->jobs[i]))
-			target_finish(&job->jobs[i]);
-	job_maybe_done(job);
-}
-
-static void
-deadline_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct dp_check *job = arg;
-	size_t i, j;
-	char detail[128];
+	bool freed = false;
 
 	for (i = 0; i < job->rep->ntargets; i++) {
 		struct dp_check_target *t = &job->jobs[i];
 
-		if (t->done)
+		if (t->job == NULL || t->done || target_busy(t))
 			continue;
-		for (j = 0; j < t->nprobes; j++) {
-			struct dp_probe *p = &t->probes[j];
-
-			if (p->phase == DP_PHASE_DONE)
-				continue;
-			snprintf(detail, sizeof(detail), "during %s, after %.1f s",
-			    dp_probe_phase_name(p->phase), job->cfg->timeout_ms / 1000.0);
-			dp_probe_finish(p, DP_R_TIMEOUT, detail);
+		target_finish(t);
+		if (job->sink != NULL) {
+			slot_hand_over(job, t);
+			freed = true;
 		}
-		if (t->q_tlsa != NULL) {
-			dp_query_cancel(t->q_tlsa);
-			t->q_tlsa = NULL;
-			t->tlsa_done = true;
-			t->tlsa.reason = DP_R_TLSA_TIMEOUT;
-			dp_answer_trust(NULL, t->tlsa.detail, sizeof(t->tlsa.detail));
-		}
-		if (t->q_tlsa_exp != NULL) {
-			dp_query_cancel(t->q_tlsa_exp);
-			t->q_tlsa_exp = NULL;
-			t->tlsa_exp_done = true;
-			t->tlsa_exp.reason = DP_R_TLSA_TIMEOUT;
-		}
-		for (j = 0; j < 2; j++)
-			if (t->q_addr[j] != NULL) {
-				dp_query_cancel(t->q_addr[j]);
-				t->q_addr[j] = NULL;
-			}
-		if (!t->tlsa_decided)
-			target_decide_tlsa(t);
 	}
+	/* New targets go into the slots only now, with the old results gone. */
+	if (freed && !job->deadline_passed)
+		job->feed(job, job->sink_arg);
+	job_maybe_done(job);
+}
+
+/* Ends whatever of t still runs: a bound of bound_ms has passed. */
+static void
+target_expire(struct dp_check_target *t, unsigned bound_ms)
+{
+	char detail[128];
+	size_t j;
+
+	for (j = 0; j < t->nprobes; j++) {
+		struct dp_probe *p = &t->probes[j];
+
+		if (p->phase == DP_PHASE_DONE)
+			continue;
+		snprintf(detail, sizeof(detail), "during %s, after %.1f s",
+		    dp_probe_phase_name(p->phase), bound_ms / 1000.0);
+		dp_probe_finish(p, DP_R_TIMEOUT, detail);
+	}
+	if (t->q_tlsa != NULL) {
+		dp_query_cancel(t->q_tlsa);
+		t->q_tlsa = NULL;
+		t->tlsa_done = true;
+		t->tlsa.reason = DP_R_TLSA_TIMEOUT;
+		dp_answer_trust(NULL, t->tlsa.detail, sizeof(t->tlsa.detail));
+	}
+	if (t->q_tlsa_exp != NULL) {
+		dp_query_cancel(t->q_tlsa_exp);
+		t->q_tlsa_exp = NULL;
+		t->tlsa_exp_done = true;
+		t->tlsa_exp.reason = DP_R_TLSA_TIMEOUT;
+	}
+	for (j = 0; j < 2; j++)
+		if (t->q_addr[j] != NULL) {
+			dp_query_cancel(t->q_addr[j]);
+			t->q_addr[j] = NULL;
+		}
+	if (!t->tlsa_decided)
+		target_decide_tlsa(t);
+}
+
+/* Streaming: one target's own bound (--target-timeout). */
+static void
+target_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dp_check_target *t = arg;
+
+	target_expire(t, t->job->cfg->target_timeout_ms);
+	target_settle(t);
+}
+
+/* The run's deadline (-t): everything still running ends now. */
+static void
+deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dp_check *job = arg;
+	size_t i;
+
+	for (i = 0; i < job->rep->ntargets; i++)
+		if (job->jobs[i].job != NULL && !job->jobs[i].done)
+			target_expire(&job->jobs[i], job->cfg->timeout_ms);
+	job->deadline_passed = true;
 	job->finished = true;
 	event_base_loopbreak(job->base);
 }
@@ -807,6 +863,7 @@ dp_check_open(const struct dp_config *cfg, struct dp_check_report *rep,
 	}
 	job->cfg = cfg;
 	job->rep = rep;
+	job->cap = DP_MAX_TARGETS;
 	job->started_ms = dp_now_ms();
 	*out = job;
 	if ((job->base = loop_new()) == NULL)
@@ -843,6 +900,12 @@ job_resolver(struct dp_check *c, struct dp_err *err)
 	return c->res;
 }
 
+struct event_base *
+dp_check_base(struct dp_check *c)
+{
+	return c->base;
+}
+
 struct dp_resolver *
 dp_check_resolver(struct dp_check *c, struct dp_err *err)
 {
@@ -863,6 +926,79 @@ has_out_of_band(const struct dp_config *cfg)
 	return cfg->ntlsa_text > 0 || cfg->tlsa_file != NULL;
 }
 
+/* The first slot without a job (a stored batch never reuses one); cap: none. */
+static size_t
+free_slot(const struct dp_check *c)
+{
+	size_t i;
+
+	if (c->sink != NULL)
+		for (i = 0; i < c->rep->ntargets; i++)
+			if (c->jobs[i].job == NULL)
+				return i;
+	return c->rep->ntargets < c->cap ? c->rep->ntargets : c->cap;
+}
+
+size_t
+dp_check_free_slots(const struct dp_check *c)
+{
+	size_t i, n = c->cap - c->rep->ntargets;
+
+	if (c->sink != NULL)
+		for (i = 0; i < c->rep->ntargets; i++)
+			if (c->jobs[i].job == NULL)
+				n++;
+	return n;
+}
+
+bool
+dp_check_deadline_passed(const struct dp_check *c)
+{
+	return c->deadline_passed;
+}
+
+/* Streaming: each target has its own bound, at the top priority as -t's. */
+static int
+target_arm_timer(struct dp_check_target *t, struct dp_err *err)
+{
+	unsigned ms = t->job->cfg->target_timeout_ms;
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	if ((t->timer = evtimer_new(t->job->base, target_timer_cb, t)) == NULL ||
+	    event_priority_set(t->timer, DP_PRIO_DEADLINE) == -1 ||
+	    evtimer_add(t->timer, &tv) == -1)
+		return dp_err_set(err, "cannot set the target's timer");
+	return 0;
+}
+
+int
+dp_check_stream(struct dp_check *c, unsigned window, dp_check_sink *sink,
+    dp_check_feed *feed, void *arg, struct dp_err *err)
+{
+	struct dp_check_target *jobs;
+	struct dp_target_result *res;
+
+	if (c->rep->ntargets > 0)
+		return dp_err_set(err, "a batch streams from its start");
+	if ((jobs = calloc(window, sizeof(*jobs))) == NULL ||
+	    (res = calloc(window, sizeof(*res))) == NULL) {
+		free(jobs);
+		return dp_err_set(err, "out of memory");
+	}
+	free(c->jobs);
+	free(c->rep->targets);
+	c->jobs = jobs;
+	c->rep->targets = res;
+	c->cap = window;
+	c->sink = sink;
+	c->feed = feed;
+	c->sink_arg = arg;
+	/* Without -t the run has no bound of its own: each target has --target-timeout. */
+	if (!c->cfg->timeout_given)
+		evtimer_del(c->deadline);
+	return 0;
+}
+
 const struct dp_target_result *
 dp_check_add(struct dp_check *c, const struct dp_target *tg,
     const struct dp_target_opts *opts, struct dp_err *err)
@@ -871,16 +1007,20 @@ dp_check_add(struct dp_check *c, const struct dp_target *tg,
 	struct dp_check_target *t;
 	char owner[DP_NAME_TEXT_MAX];
 
-	if (c->rep->ntargets >= DP_MAX_TARGETS) {
-		dp_err_set(err, "at most %d targets", DP_MAX_TARGETS);
+	size_t slot;
+
+	if ((slot = free_slot(c)) == c->cap) {
+		dp_err_set(err, "at most %zu targets at once", c->cap);
 		return NULL;
 	}
 	/* A name that cannot carry a TLSA owner is no target at all: say so now. */
 	if (!tg->is_addr && dp_name_tlsa_owner(owner, sizeof(owner), tg->port, "tcp",
 	    tg->host, err) == -1)
 		return NULL;
-	t = &c->jobs[c->rep->ntargets];
-	t->res = &c->rep->targets[c->rep->ntargets++];
+	t = &c->jobs[slot];
+	t->res = &c->rep->targets[slot];
+	if (slot == c->rep->ntargets)
+		c->rep->ntargets++;
 	t->job = c;
 	t->tg = *tg;
 	t->opts = *opts;
@@ -888,11 +1028,14 @@ dp_check_add(struct dp_check *c, const struct dp_target *tg,
 	snprintf(t->base_host, sizeof(t->base_host), "%.*s",
 	    (int)strlen(tg->host) - (tg->is_addr ? 0 : 1), tg->host);
 	if (has_out_of_band(cfg) && target_load_out_of_band(t, cfg, err) == -1) {
-		c->rep->ntargets--;
+		if (slot == c->rep->ntargets - 1)
+			c->rep->ntargets--;
 		dp_tlsaset_clear(&t->tlsa);
 		memset(t, 0, sizeof(*t));
 		return NULL;
 	}
+	if (c->sink != NULL && target_arm_timer(t, err) == -1)
+		target_abandon(t, err);
 	if (target_start(t, err) == -1)
 		target_abandon(t, err);
 	target_progress(t);
@@ -905,10 +1048,18 @@ parse_cli_target(const struct dp_config *cfg, const char *arg, struct dp_target 
     struct dp_err *err)
 {
 	unsigned port = cfg->dialect != NULL ? cfg->dialect->port : 443;
-	char owner[DP_NAME_TEXT_MAX];
 
 	if (dp_target_parse(arg, port, tg, err) == -1)
 		return -1;
+	return dp_check_target_usable(cfg, tg, err);
+}
+
+int
+dp_check_target_usable(const struct dp_config *cfg, const struct dp_target *tg,
+    struct dp_err *err)
+{
+	char owner[DP_NAME_TEXT_MAX];
+
 	if (!tg->is_addr && dp_name_tlsa_owner(owner, sizeof(owner), tg->port, "tcp",
 	    tg->host, err) == -1)
 		return -1;
@@ -934,12 +1085,18 @@ dp_check_wait(struct dp_check *c, struct dp_err *err)
 	while (!c->finished)
 		if (event_base_loop(c->base, EVLOOP_ONCE) == -1)
 			return dp_err_set(err, "event loop failed");
-	rep->exit_code = DP_EXIT_OK;
 	for (i = 0; i < rep->ntargets; i++) {
+		struct dp_check_target *t = &c->jobs[i];
+
+		if (t->job == NULL)
+			continue;
 		/* The loop is over (done, or the deadline): no callback holds a job. */
-		if (!c->jobs[i].done)
-			target_finish(&c->jobs[i]);
-		rep->exit_code = dp_exit_worst(rep->exit_code, rep->targets[i].exit_code);
+		if (!t->done)
+			target_finish(t);
+		if (c->sink != NULL)
+			slot_hand_over(c, t);
+		else
+			rep->exit_code = dp_exit_worst(rep->exit_code, rep->targets[i].exit_code);
 	}
 	rep->elapsed_ms = dp_now_ms() - c->started_ms;
 	return 0;
@@ -954,7 +1111,7 @@ dp_check_close(struct dp_check *c)
 		return;
 	/* Jobs never waited for (an error on the way) have no result: just freed. */
 	for (i = 0; c->jobs != NULL && c->rep != NULL && i < c->rep->ntargets; i++)
-		if (!c->jobs[i].done)
+		if (c->jobs[i].job != NULL && !c->jobs[i].done)
 			target_free(&c->jobs[i]);
 	free(c->jobs);
 	if (c->deadline != NULL)

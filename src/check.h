@@ -49,8 +49,31 @@ int	dp_check_open(const struct dp_config *cfg, struct dp_check_report *rep,
  */
 const struct dp_target_result *dp_check_add(struct dp_check *c, const struct dp_target *tg,
 	    const struct dp_target_opts *opts, struct dp_err *err);
+/*
+ * Streaming, for a list of any length: at most window targets at once,
+ * each bounded by cfg->target_timeout_ms (and all by -t if given); each
+ * result goes to sink as soon as it is built and is freed after it, and
+ * feed is called whenever slots have come free (dp_check_free_slots) to
+ * add more.  Call before adding any target.  Returns 0 or -1 with err set.
+ */
+typedef void dp_check_sink(const struct dp_target_result *r, void *arg);
+typedef void dp_check_feed(struct dp_check *c, void *arg);
+int	dp_check_stream(struct dp_check *c, unsigned window, dp_check_sink *sink,
+	    dp_check_feed *feed, void *arg, struct dp_err *err);
+size_t	dp_check_free_slots(const struct dp_check *c);
+/* True once the run's deadline (-t) has ended it. */
+bool	dp_check_deadline_passed(const struct dp_check *c);
 void	dp_check_hold(struct dp_check *c, int delta);
 struct dp_resolver	*dp_check_resolver(struct dp_check *c, struct dp_err *err);
+/* The batch's loop, for callers with events of their own (a list read from a pipe). */
+struct event_base	*dp_check_base(struct dp_check *c);
+/*
+ * Whether a parsed target can be checked with cfg: a TLSA owner name that
+ * fits, out-of-band records for an address, --name only with an address,
+ * the family -4/-6 allow.  Returns 0, or -1 with err set.
+ */
+int	dp_check_target_usable(const struct dp_config *cfg, const struct dp_target *tg,
+	    struct dp_err *err);
 int	dp_check_wait(struct dp_check *c, struct dp_err *err);
 void	dp_check_close(struct dp_check *c);
 void	dp_check_report_clear(struct dp_check_report *rep);

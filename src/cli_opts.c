@@ -24,9 +24,11 @@ enum {
 	OPT_TLSA_FILE,
 	OPT_SAVE_CHAIN,
 	OPT_NAME,
+	OPT_TARGET_TIMEOUT,
+	OPT_SHARD,
 };
 
-static const char short_options[] = DP_COMMON_SHORT_OPTIONS "Vh";
+static const char short_options[] = DP_COMMON_SHORT_OPTIONS "f:j:Vh";
 
 static const struct option long_options[] = {
 	DP_COMMON_LONG_OPTIONS,
@@ -36,6 +38,10 @@ static const struct option long_options[] = {
 	{ "tlsa-file",		required_argument,	NULL, OPT_TLSA_FILE },
 	{ "save-chain",		required_argument,	NULL, OPT_SAVE_CHAIN },
 	{ "name",		required_argument,	NULL, OPT_NAME },
+	{ "file",		required_argument,	NULL, 'f' },
+	{ "jobs",		required_argument,	NULL, 'j' },
+	{ "target-timeout",	required_argument,	NULL, OPT_TARGET_TIMEOUT },
+	{ "shard",		required_argument,	NULL, OPT_SHARD },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -47,6 +53,7 @@ dp_usage(FILE *fp)
 	fprintf(fp,
 	    "usage: daneprobe lookup [options] HOST [PORT]\n"
 	    "       daneprobe check [options] TARGET ...\n"
+	    "       daneprobe check [options] -f FILE|-\n"
 	    "       daneprobe smtp [options] DOMAIN\n"
 	    "options:\n"
 	    "  -4, -6                 use only IPv4 / IPv6 addresses\n"
@@ -69,10 +76,16 @@ dp_usage(FILE *fp)
 	    "                         certificate (without it only DANE-EE pins an address)\n"
 	    "      --max-addresses N  addresses checked per host (default %d)\n"
 	    "      --max-mx N         MX hosts checked per domain (default %d)\n"
+	    "  -f, --file FILE        check the targets in FILE, one a line (-: stdin),\n"
+	    "                         streaming one result a target (JSON Lines with --json)\n"
+	    "  -j, --jobs N           with -f: targets at once (default %d)\n"
+	    "      --target-timeout SECONDS  with -f: each target's bound (default %u)\n"
+	    "      --shard K/N        with -f: only the K-th of N shares of the list\n"
 	    "  -V, --version          show version and backends\n"
 	    "  -h, --help             show this help\n",
 	    DP_DEFAULT_TIMEOUT_MS / 1000, DP_DEFAULT_TRUST_ANCHOR, dp_dialect_names(),
-	    DP_DEFAULT_MAX_ADDRS, DP_DEFAULT_MAX_MX);
+	    DP_DEFAULT_MAX_ADDRS, DP_DEFAULT_MAX_MX, DP_DEFAULT_WINDOW,
+	    DP_DEFAULT_TIMEOUT_MS / 1000);
 }
 
 static int
@@ -86,6 +99,23 @@ parse_command(const char *s, enum dp_command *cmd, struct dp_err *err)
 		*cmd = DP_CMD_SMTP;
 	else
 		return dp_err_set(err, "unknown command '%s' (lookup, check or smtp)", s);
+	return 0;
+}
+
+/* "K/N", 1 <= K <= N <= DP_MAX_SHARDS. */
+static int
+parse_shard(const char *arg, struct dp_config *cfg, struct dp_err *err)
+{
+	char buf[32], *slash;
+
+	if (strlen(arg) >= sizeof(buf) || (slash = strchr(strcpy(buf, arg), '/')) == NULL)
+		return dp_err_set(err, "invalid --shard '%.40s' (K/N)", arg);
+	*slash = '\0';
+	if (dp_parse_count(buf, DP_MAX_SHARDS, "--shard", &cfg->shard_k, err) == -1 ||
+	    dp_parse_count(slash + 1, DP_MAX_SHARDS, "--shard", &cfg->shard_n, err) == -1)
+		return -1;
+	if (cfg->shard_k > cfg->shard_n)
+		return dp_err_set(err, "invalid --shard '%.40s': K above N", arg);
 	return 0;
 }
 
@@ -121,6 +151,15 @@ parse_option(int ch, const char *arg, struct dp_config *cfg, struct dp_err *err)
 		}
 		cfg->name[strlen(cfg->name) - 1] = '\0';	/* as SNI and certificates have it */
 		break;
+	case 'f':
+		cfg->target_file = arg;
+		break;
+	case 'j':
+		return dp_parse_count(arg, DP_MAX_WINDOW, "-j", &cfg->window, err);
+	case OPT_TARGET_TIMEOUT:
+		return dp_parse_timeout(arg, &cfg->target_timeout_ms, err);
+	case OPT_SHARD:
+		return parse_shard(arg, cfg, err);
 	default:
 		return dp_err_set(err, "unknown option (see daneprobe -h)");
 	}
@@ -135,8 +174,17 @@ check_combinations(const struct dp_config *cfg, struct dp_err *err)
 		return dp_err_set(err, "--tlsa and --tlsa-file are for check, not lookup");
 	if (cfg->cmd == DP_CMD_LOOKUP && (cfg->nargs < 1 || cfg->nargs > 2))
 		return dp_err_set(err, "lookup takes HOST [PORT]");
-	if (cfg->cmd == DP_CMD_CHECK && cfg->nargs < 1)
-		return dp_err_set(err, "check takes at least one TARGET");
+	if (cfg->target_file != NULL && cfg->cmd != DP_CMD_CHECK)
+		return dp_err_set(err, "-f is for check");
+	if (cfg->target_file != NULL && cfg->nargs > 0)
+		return dp_err_set(err, "check takes targets from -f or as operands, not both");
+	if (cfg->target_file != NULL && cfg->save_chain != NULL)
+		return dp_err_set(err, "--save-chain is not for -f (results are not kept)");
+	if (cfg->target_file == NULL && (cfg->shard_n > 1 || cfg->window != DP_DEFAULT_WINDOW ||
+	    cfg->target_timeout_ms != DP_DEFAULT_TIMEOUT_MS))
+		return dp_err_set(err, "-j, --shard and --target-timeout are for -f");
+	if (cfg->cmd == DP_CMD_CHECK && cfg->nargs < 1 && cfg->target_file == NULL)
+		return dp_err_set(err, "check takes at least one TARGET (or -f FILE)");
 	if (cfg->cmd == DP_CMD_SMTP && cfg->nargs != 1)
 		return dp_err_set(err, "smtp takes one DOMAIN");
 	if (cfg->cmd == DP_CMD_SMTP && cfg->dialect != NULL)

@@ -89,6 +89,38 @@ run_check(const struct dp_config *cfg)
 	return code;
 }
 
+struct stream_out {
+	const struct dp_config	*cfg;
+	int			 failed;	/* the output could not be written */
+};
+
+/* Each result as it is done, flushed, so that a reader sees it at once. */
+static void
+stream_emit(const struct dp_target_result *r, void *arg)
+{
+	struct stream_out *so = arg;
+
+	if (dp_renderer_for(so->cfg->format)->target(stdout, so->cfg, r) == -1 ||
+	    fflush(stdout) != 0)
+		so->failed = 1;
+}
+
+static int
+run_batch(const struct dp_config *cfg)
+{
+	struct stream_out so = { cfg, 0 };
+	struct dp_batch_summary sum;
+	struct dp_err err;
+	int code;
+
+	if (dp_batch_run(cfg, stream_emit, &so, &sum, &code, &err) == -1) {
+		print_error(err.msg);
+		return code;
+	}
+	return finish(cfg, so.failed ? -1 :
+	    dp_renderer_for(cfg->format)->batch_end(stdout, cfg, &sum), NULL, code);
+}
+
 static int
 run_smtp(const struct dp_config *cfg)
 {
@@ -159,7 +191,7 @@ main(int argc, char *argv[])
 	case DP_CMD_LOOKUP:
 		return run_lookup(&cfg);
 	case DP_CMD_CHECK:
-		return run_check(&cfg);
+		return cfg.target_file != NULL ? run_batch(&cfg) : run_check(&cfg);
 	case DP_CMD_SMTP:
 		return run_smtp(&cfg);
 	default:

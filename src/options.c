@@ -43,6 +43,9 @@ dp_config_defaults(struct dp_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	default_helo(cfg->helo, sizeof(cfg->helo));
 	cfg->timeout_ms = DP_DEFAULT_TIMEOUT_MS;
+	cfg->target_timeout_ms = DP_DEFAULT_TIMEOUT_MS;
+	cfg->window = DP_DEFAULT_WINDOW;
+	cfg->shard_k = cfg->shard_n = 1;
 	cfg->max_addrs = DP_DEFAULT_MAX_ADDRS;
 	cfg->max_mx = DP_DEFAULT_MAX_MX;
 	cfg->proto = "tcp";
@@ -104,6 +107,7 @@ dp_config_common_option(struct dp_config *cfg, int id, const char *arg,
 		cfg->only_v6 = true;
 		return 0;
 	case 't':
+		cfg->timeout_given = true;
 		return dp_parse_timeout(arg, &cfg->timeout_ms, err);
 	case 'v':
 		cfg->verbose++;
@@ -161,7 +165,11 @@ dp_config_finish(struct dp_config *cfg, struct dp_err *err)
 {
 	if (dp_config_check(cfg, err) == -1)
 		return -1;
-	/* Each query may use all the time the command has: the command's timer bounds the total. */
-	cfg->res.timeout_ms = cfg->timeout_ms;
+	/*
+	 * Each query may use all the time its target has: the command's timer
+	 * (or with -f each target's own) bounds the total.
+	 */
+	cfg->res.timeout_ms = cfg->target_file != NULL ? cfg->target_timeout_ms :
+	    cfg->timeout_ms;
 	return 0;
 }

@@ -38,6 +38,15 @@ enum dp_action {
 
 /* Default -t: long enough for a cold recursive lookup, short for a check run every few minutes. */
 #define DP_DEFAULT_TIMEOUT_MS	10000
+/*
+ * Targets at once with -f (-j): enough to keep two cores busy with
+ * handshakes while the lookups of the next ones run; each costs a socket
+ * per address and about 50 KB of job state.
+ */
+#define DP_DEFAULT_WINDOW	32
+#define DP_MAX_WINDOW		1024
+/* --shard K/N: more shares than a scheduler's array jobs would ever be. */
+#define DP_MAX_SHARDS		100000
 
 struct dp_config {
 	enum dp_command			 cmd;
@@ -45,6 +54,11 @@ struct dp_config {
 	int				 verbose;
 	struct dp_resolver_config	 res;
 	unsigned			 timeout_ms;	/* whole command */
+	bool				 timeout_given;	/* -t was given (a batch has none by default) */
+	unsigned			 target_timeout_ms; /* -f: each target's own bound */
+	const char			*target_file;	/* -f FILE, "-": standard input */
+	unsigned			 window;	/* -j: targets at once with -f */
+	unsigned			 shard_k, shard_n;	/* --shard K/N, 1/1: everything */
 	const char			*proto;		/* tcp, udp, sctp */
 	bool				 only_v4, only_v6;
 	const char			*cafile, *capath;

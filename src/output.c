@@ -72,7 +72,8 @@ dp_target_summary(const struct dp_target_result *r, char *buf, size_t len)
 		snprintf(cut, sizeof(cut), ", %zu not checked (over --max-addresses %zu)",
 		    r->nleft_out, r->naddrs);
 	if (r->addr_reason == DP_R_ADDR_BOGUS || r->addr_reason == DP_R_NO_ADDRESS ||
-	    r->addr_reason == DP_R_INTERNAL)
+	    r->addr_reason == DP_R_INTERNAL || r->addr_reason == DP_R_BAD_TARGET ||
+	    r->addr_reason == DP_R_NOT_STARTED)
 		snprintf(buf, len, "%s: %s", dp_reason_text(r->addr_reason), r->addr_detail);
 	else if (!dp_tlsaset_in_force(set))
 		snprintf(buf, len, "%s%s%s", dp_reason_text(set->reason),

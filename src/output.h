@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "batch.h"
 #include "check.h"
 #include "cli_opts.h"
 #include "lookup.h"
@@ -25,6 +26,11 @@ struct dp_renderer {
 		    const struct dp_check_report *rep);
 	int	(*smtp)(FILE *fp, const struct dp_config *cfg,
 		    const struct dp_smtp_report *rep);
+	/* check -f: one target as it is done (JSON: one line), then the summary. */
+	int	(*target)(FILE *fp, const struct dp_config *cfg,
+		    const struct dp_target_result *r);
+	int	(*batch_end)(FILE *fp, const struct dp_config *cfg,
+		    const struct dp_batch_summary *sum);
 };
 
 const struct dp_renderer	*dp_renderer_for(enum dp_format format);

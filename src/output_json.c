@@ -334,9 +334,49 @@ json_smtp(FILE *fp, const struct dp_config *cfg, const struct dp_smtp_report *re
 	    "targets", targets));
 }
 
+/* JSON Lines: one compact object a line, so a reader can take each as it comes. */
+static int
+json_emit_line(FILE *fp, json_t *doc)
+{
+	int rc;
+
+	if (doc == NULL)
+		return -1;
+	rc = json_dumpf(doc, fp, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fputc('\n', fp);
+	json_decref(doc);
+	return rc == 0 && !ferror(fp) ? 0 : -1;
+}
+
+static int
+json_stream_target(FILE *fp, const struct dp_config *cfg, const struct dp_target_result *r)
+{
+	return json_emit_line(fp, json_target(r));
+}
+
+static int
+json_batch_end(FILE *fp, const struct dp_config *cfg, const struct dp_batch_summary *sum)
+{
+	return json_emit_line(fp, json_pack("{s:i, s:o, s:i, s:o, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I}}",
+	    "version", DP_JSON_VERSION,
+	    "command", jstr("check"),
+	    "exit", sum->exit_code,
+	    "backend", sum->backend != NULL ? jstr(sum->backend) : json_null(),
+	    "elapsed_ms", (json_int_t)sum->elapsed_ms,
+	    "summary",
+	    "targets", (json_int_t)sum->results,
+	    "ok", (json_int_t)sum->ok,
+	    "fail", (json_int_t)sum->fail,
+	    "not_in_force", (json_int_t)sum->not_in_force,
+	    "could_not_check", (json_int_t)sum->unchecked,
+	    "not_a_target", (json_int_t)sum->bad));
+}
+
 const struct dp_renderer dp_renderer_json = {
 	.format = DP_FMT_JSON,
 	.lookup = json_lookup,
 	.check = json_check,
 	.smtp = json_smtp,
+	.target = json_stream_target,
+	.batch_end = json_batch_end,
 };

@@ -279,9 +279,29 @@ text_smtp(FILE *fp, const struct dp_config *cfg, const struct dp_smtp_report *re
 	return ferror(fp) ? -1 : 0;
 }
 
+static int
+text_stream_target(FILE *fp, const struct dp_config *cfg, const struct dp_target_result *r)
+{
+	text_target(fp, cfg, r);
+	return ferror(fp) ? -1 : 0;
+}
+
+static int
+text_batch_end(FILE *fp, const struct dp_config *cfg, const struct dp_batch_summary *sum)
+{
+	line(fp, "%zu target%s: %zu OK, %zu FAIL, %zu DANE NOT IN FORCE, %zu COULD NOT "
+	    "CHECK, %zu not a target; worst %s (exit %d), %llu ms", sum->results,
+	    sum->results == 1 ? "" : "s", sum->ok, sum->fail, sum->not_in_force,
+	    sum->unchecked, sum->bad, dp_exit_word(sum->exit_code), sum->exit_code,
+	    (unsigned long long)sum->elapsed_ms);
+	return ferror(fp) ? -1 : 0;
+}
+
 const struct dp_renderer dp_renderer_text = {
 	.format = DP_FMT_TEXT,
 	.lookup = text_lookup,
 	.check = text_check,
 	.smtp = text_smtp,
+	.target = text_stream_target,
+	.batch_end = text_batch_end,
 };

@@ -38,6 +38,8 @@ static const struct {
 	[DP_R_ADDR_LOOKUP_FAILED] = { "address-lookup-failed", "the address lookup failed", DP_EXIT_UNCHECKED },
 	[DP_R_NO_ADDRESS] = { "no-address", "the host has no address", DP_EXIT_UNCHECKED },
 	[DP_R_ADDR_LIMIT] = { "address-limit", "addresses over the limit (--max-addresses) were not checked", DP_EXIT_UNCHECKED },
+	[DP_R_BAD_TARGET] = { "bad-target", "a line of the target list is no target", DP_EXIT_USAGE },
+	[DP_R_NOT_STARTED] = { "not-started", "not checked: the run's deadline (-t) came first", DP_EXIT_UNCHECKED },
 	[DP_R_VERIFIED] = { "verified", "verified", DP_EXIT_OK },
 	[DP_R_TLSA_MISMATCH] = { "tlsa-mismatch", "no TLSA record matches the presented chain", DP_EXIT_FAIL },
 	[DP_R_NAME_MISMATCH] = { "name-mismatch", "the certificate does not match the host name", DP_EXIT_FAIL },
