@@ -80,9 +80,9 @@ dp_target_summary(const struct dp_target_result *r, char *buf, size_t len)
 		    set->detail[0] ? ": " : "", set->detail);
 	else
 		snprintf(buf, len, "%zu of %zu address%s verified%s%s%s", ok, total,
-		    total == 1 ? "" : "es", cut,
+		    total == 1 ? "" : "es",
 		    set->reason == DP_R_TLSA_OUT_OF_BAND ? " against records from the command line (not DNSSEC)" : "",
-		    r->addr_reason == DP_R_ADDR_LOOKUP_FAILED ? "; an address lookup failed" : "");
+		    cut, r->addr_reason == DP_R_ADDR_LOOKUP_FAILED ? "; an address lookup failed" : "");
 }
 
 const char *

@@ -128,10 +128,115 @@ test_renderers(void)
 	dp_check_report_clear(&rep);
 }
 
+/*
+ * A report of one target as a check would leave it: two records (one
+ * matched), one address verified, one mismatched, one left out by the
+ * limit.  No times, chains or answers: the output is the same every run.
+ */
+static void
+golden_report(struct dp_check_report *rep, struct dp_config *cfg)
+{
+	static const char *const recs[] = {
+		"3 1 1 0c72ac70b745ac19998811b131d662c9ac69dbdbe7cb23e5b514b56664c5d3d6",
+		"2 0 1 8a2f7ac4b7b39b7d3e0db5f7d4b7b4c1f4f2b7d9a9f7c6e5d4c3b2a190807f6e",
+	};
+	struct dp_target_result *t;
+	struct dp_err err;
+	size_t i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	memset(rep, 0, sizeof(*rep));
+	rep->targets = calloc(1, sizeof(*rep->targets));
+	rep->ntargets = 1;
+	rep->exit_code = DP_EXIT_FAIL;
+	t = &rep->targets[0];
+	dp_target_parse("www.example.com", 443, &t->tg, &err);
+	t->exit_code = DP_EXIT_FAIL;
+	t->addr_reason = DP_R_VERIFIED;
+	snprintf(t->reference, sizeof(t->reference), "www.example.com");
+	for (i = 0; i < 2; i++)
+		dp_tlsaset_add_text(&t->tlsa, recs[i], false, &err);
+	snprintf(t->tlsa.owner, sizeof(t->tlsa.owner), "(command line)");
+	t->addrs = calloc(2, sizeof(*t->addrs));
+	t->naddrs = 2;
+	snprintf(t->addrs[0].label, sizeof(t->addrs[0].label), "192.0.2.1:443");
+	t->addrs[0].family = AF_INET;
+	t->addrs[0].reason = DP_R_VERIFIED;
+	t->addrs[0].match.depth = 0;
+	t->addrs[0].match.usage = 3;
+	t->addrs[0].match.selector = 1;
+	t->addrs[0].match.mtype = 1;
+	snprintf(t->addrs[0].version, sizeof(t->addrs[0].version), "TLSv1.3");
+	snprintf(t->addrs[0].cipher, sizeof(t->addrs[0].cipher), "TLS_AES_256_GCM_SHA384");
+	t->addrs[0].records = calloc(2, sizeof(*t->addrs[0].records));
+	t->addrs[0].records[0] = DP_REC_MATCHED;
+	t->addrs[0].records[1] = DP_REC_NOT_MATCHED;
+	snprintf(t->addrs[1].label, sizeof(t->addrs[1].label), "[2001:db8::1]:443");
+	t->addrs[1].family = AF_INET6;
+	t->addrs[1].reason = DP_R_TLSA_MISMATCH;
+	t->addrs[1].match.depth = -1;
+	snprintf(t->addrs[1].detail, sizeof(t->addrs[1].detail), "no matching DANE TLSA records");
+	t->addrs[1].records = calloc(2, sizeof(*t->addrs[1].records));
+	t->addrs[1].records[0] = DP_REC_NOT_MATCHED;
+	t->addrs[1].records[1] = DP_REC_NOT_MATCHED;
+	t->left_out = calloc(1, sizeof(*t->left_out));
+	snprintf(t->left_out[0], sizeof(t->left_out[0]), "192.0.2.9:443");
+	t->nleft_out = 1;
+}
+
+/* Compares text with tests/golden/NAME (DP_GOLDEN_UPDATE=1 writes it instead). */
+static void
+golden(const char *name, const char *text)
+{
+	const char *top = getenv("top_srcdir");
+	char path[4096], *want = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/tests/golden/%s", top ? top : ".", name);
+	if (getenv("DP_GOLDEN_UPDATE") != NULL && (fp = fopen(path, "w")) != NULL) {
+		fputs(text, fp);
+		fclose(fp);
+	}
+	if ((fp = fopen(path, "r")) != NULL) {
+		want = calloc(1, 1 << 16);
+		len = fread(want, 1, (1 << 16) - 1, fp);
+		fclose(fp);
+	}
+	ok(want != NULL && strlen(text) == len && memcmp(want, text, len) == 0,
+	    "golden %s", name);
+	if (want == NULL || strcmp(want, text) != 0)
+		printf("# got:\n%s", text);
+	free(want);
+}
+
+static void
+test_golden(void)
+{
+	struct dp_check_report rep;
+	struct dp_config cfg;
+	char *out;
+	int rc;
+
+	golden_report(&rep, &cfg);
+	out = render(&dp_renderer_text, &cfg, &rep, &rc);
+	golden("check.txt", out);
+	free(out);
+	cfg.verbose = 1;
+	out = render(&dp_renderer_text, &cfg, &rep, &rc);
+	golden("check-v.txt", out);
+	free(out);
+	out = render(&dp_renderer_json, &cfg, &rep, &rc);
+	golden("check.json", out);
+	free(out);
+	dp_check_report_clear(&rep);
+}
+
 int
 main(void)
 {
 	test_textsafe();
 	test_renderers();
+	test_golden();
 	return tap_done();
 }
