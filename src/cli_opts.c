@@ -28,7 +28,7 @@ enum {
 	OPT_SHARD,
 };
 
-static const char short_options[] = DP_COMMON_SHORT_OPTIONS "f:j:Vh";
+static const char short_options[] = DP_COMMON_SHORT_OPTIONS "f:j:qVh";
 
 static const struct option long_options[] = {
 	DP_COMMON_LONG_OPTIONS,
@@ -40,6 +40,7 @@ static const struct option long_options[] = {
 	{ "name",		required_argument,	NULL, OPT_NAME },
 	{ "file",		required_argument,	NULL, 'f' },
 	{ "jobs",		required_argument,	NULL, 'j' },
+	{ "quiet",		no_argument,		NULL, 'q' },
 	{ "target-timeout",	required_argument,	NULL, OPT_TARGET_TIMEOUT },
 	{ "shard",		required_argument,	NULL, OPT_SHARD },
 	{ "version",		no_argument,		NULL, 'V' },
@@ -81,6 +82,7 @@ dp_usage(FILE *fp)
 	    "  -j, --jobs N           with -f: targets at once (default %d)\n"
 	    "      --target-timeout SECONDS  with -f: each target's bound (default %u)\n"
 	    "      --shard K/N        with -f: only the K-th of N shares of the list\n"
+	    "  -q, --quiet            with -f: no progress line on a terminal\n"
 	    "  -V, --version          show version and backends\n"
 	    "  -h, --help             show this help\n",
 	    DP_DEFAULT_TIMEOUT_MS / 1000, DP_DEFAULT_TRUST_ANCHOR, dp_dialect_names(),
@@ -156,6 +158,9 @@ parse_option(int ch, const char *arg, struct dp_config *cfg, struct dp_err *err)
 		break;
 	case 'j':
 		return dp_parse_count(arg, DP_MAX_WINDOW, "-j", &cfg->window, err);
+	case 'q':
+		cfg->quiet = true;
+		break;
 	case OPT_TARGET_TIMEOUT:
 		return dp_parse_timeout(arg, &cfg->target_timeout_ms, err);
 	case OPT_SHARD:

@@ -59,6 +59,7 @@ struct dp_config {
 	const char			*target_file;	/* -f FILE, "-": standard input */
 	unsigned			 window;	/* -j: targets at once with -f */
 	unsigned			 shard_k, shard_n;	/* --shard K/N, 1/1: everything */
+	bool				 quiet;		/* -q: no progress line */
 	const char			*proto;		/* tcp, udp, sctp */
 	bool				 only_v4, only_v6;
 	const char			*cafile, *capath;
