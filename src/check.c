@@ -222,7 +222,8 @@ target_add_probe(struct dp_check_target *t, const struct sockaddr *sa, socklen_t
 	p = &t->probes[t->nprobes++];
 	/* A probe that fails at once is DONE with its reason; nothing to undo. */
 	dp_probe_start(p, t->job->base, sa, len, t->opts.dialect, host,
-	    t->job->cfg->helo, probe_event, t);
+	    t->job->cfg->helo, t->job->cfg->connect_timeout_ms,
+	    t->job->cfg->handshake_timeout_ms, probe_event, t);
 }
 
 static int

@@ -26,6 +26,9 @@ enum {
 	OPT_NAME,
 	OPT_TARGET_TIMEOUT,
 	OPT_SHARD,
+	OPT_DNS_TIMEOUT,
+	OPT_CONNECT_TIMEOUT,
+	OPT_HANDSHAKE_TIMEOUT,
 };
 
 static const char short_options[] = DP_COMMON_SHORT_OPTIONS "f:j:qVh";
@@ -43,6 +46,9 @@ static const struct option long_options[] = {
 	{ "quiet",		no_argument,		NULL, 'q' },
 	{ "target-timeout",	required_argument,	NULL, OPT_TARGET_TIMEOUT },
 	{ "shard",		required_argument,	NULL, OPT_SHARD },
+	{ "dns-timeout",	required_argument,	NULL, OPT_DNS_TIMEOUT },
+	{ "connect-timeout",	required_argument,	NULL, OPT_CONNECT_TIMEOUT },
+	{ "handshake-timeout",	required_argument,	NULL, OPT_HANDSHAKE_TIMEOUT },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -83,6 +89,8 @@ dp_usage(FILE *fp)
 	    "      --target-timeout SECONDS  with -f: each target's bound (default %u)\n"
 	    "      --shard K/N        with -f: only the K-th of N shares of the list\n"
 	    "  -q, --quiet            with -f: no progress line on a terminal\n"
+	    "      --dns-timeout S, --connect-timeout S, --handshake-timeout S\n"
+	    "                         bound each query, connect, prelude or handshake\n"
 	    "  -V, --version          show version and backends\n"
 	    "  -h, --help             show this help\n",
 	    DP_DEFAULT_TIMEOUT_MS / 1000, DP_DEFAULT_TRUST_ANCHOR, dp_dialect_names(),
@@ -165,6 +173,12 @@ parse_option(int ch, const char *arg, struct dp_config *cfg, struct dp_err *err)
 		return dp_parse_timeout(arg, &cfg->target_timeout_ms, err);
 	case OPT_SHARD:
 		return parse_shard(arg, cfg, err);
+	case OPT_DNS_TIMEOUT:
+		return dp_parse_timeout(arg, &cfg->dns_timeout_ms, err);
+	case OPT_CONNECT_TIMEOUT:
+		return dp_parse_timeout(arg, &cfg->connect_timeout_ms, err);
+	case OPT_HANDSHAKE_TIMEOUT:
+		return dp_parse_timeout(arg, &cfg->handshake_timeout_ms, err);
 	default:
 		return dp_err_set(err, "unknown option (see daneprobe -h)");
 	}

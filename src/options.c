@@ -171,5 +171,7 @@ dp_config_finish(struct dp_config *cfg, struct dp_err *err)
 	 */
 	cfg->res.timeout_ms = cfg->target_file != NULL ? cfg->target_timeout_ms :
 	    cfg->timeout_ms;
+	if (cfg->dns_timeout_ms > 0 && cfg->dns_timeout_ms < cfg->res.timeout_ms)
+		cfg->res.timeout_ms = cfg->dns_timeout_ms;
 	return 0;
 }

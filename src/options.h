@@ -60,6 +60,9 @@ struct dp_config {
 	unsigned			 window;	/* -j: targets at once with -f */
 	unsigned			 shard_k, shard_n;	/* --shard K/N, 1/1: everything */
 	bool				 quiet;		/* -q: no progress line */
+	unsigned			 connect_timeout_ms;	/* 0: only the target's bound */
+	unsigned			 handshake_timeout_ms;	/* STARTTLS prelude, TLS handshake */
+	unsigned			 dns_timeout_ms;	/* each query */
 	const char			*proto;		/* tcp, udp, sctp */
 	bool				 only_v4, only_v6;
 	const char			*cafile, *capath;

@@ -56,6 +56,10 @@ dp_sockaddr_label(const struct sockaddr_storage *ss, char *buf, size_t len)
 void
 dp_probe_close(struct dp_probe *p)
 {
+	if (p->phase_timer != NULL) {
+		event_free(p->phase_timer);
+		p->phase_timer = NULL;
+	}
 	if (p->ev != NULL) {
 		event_free(p->ev);
 		p->ev = NULL;
@@ -89,6 +93,39 @@ dp_probe_finish(struct dp_probe *p, enum dp_reason reason, const char *detail)
 	p->phase = DP_PHASE_DONE;
 	dp_probe_close(p);
 	p->cb(p, p->arg);
+}
+
+static void
+phase_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dp_probe *p = arg;
+	char detail[128];
+	bool connecting = p->phase == DP_PHASE_CONNECT;
+
+	snprintf(detail, sizeof(detail), "during %s, after %.1f s (%s)",
+	    dp_probe_phase_name(p->phase), (connecting ? p->connect_limit_ms :
+	    p->handshake_limit_ms) / 1000.0, connecting ? "--connect-timeout" :
+	    "--handshake-timeout");
+	dp_probe_finish(p, DP_R_TIMEOUT, detail);
+}
+
+/*
+ * Arms the bound of the phase that starts (limit 0: none), or stops it.
+ * The target's and the run's deadlines bound every phase regardless.
+ */
+static void
+phase_limit(struct dp_probe *p, unsigned limit_ms)
+{
+	struct timeval tv = { limit_ms / 1000, (limit_ms % 1000) * 1000 };
+
+	if (p->phase_timer != NULL)
+		evtimer_del(p->phase_timer);
+	if (limit_ms == 0)
+		return;
+	if (p->phase_timer == NULL &&
+	    (p->phase_timer = evtimer_new(p->base, phase_timer_cb, p)) == NULL)
+		return;		/* without memory, the target's bound still holds */
+	evtimer_add(p->phase_timer, &tv);
 }
 
 static int
@@ -146,6 +183,7 @@ dp_probe_handshake(struct dp_probe *p, SSL *ssl)
 {
 	p->ssl = ssl;
 	p->phase = DP_PHASE_HANDSHAKE;
+	phase_limit(p, p->handshake_limit_ms);
 	if (SSL_set_fd(ssl, p->fd) != 1) {
 		dp_probe_finish(p, DP_R_INTERNAL, "cannot attach TLS to the socket");
 		return;
@@ -187,6 +225,7 @@ starttls_advance(struct dp_probe *p, enum dp_step step)
 			p->ev = NULL;
 		}
 		p->phase = DP_PHASE_READY;
+		phase_limit(p, 0);	/* waiting for the TLSA records is the target's */
 		p->cb(p, p->arg);
 		return;
 	}
@@ -241,8 +280,10 @@ connect_done(evutil_socket_t fd, short what, void *arg)
 	event_free(p->ev);
 	p->ev = NULL;
 	p->connect_ms = dp_now_ms() - p->started_ms;
+	phase_limit(p, 0);
 	if (p->starttls != NULL) {
 		p->phase = DP_PHASE_STARTTLS;
+		phase_limit(p, p->handshake_limit_ms);
 		starttls_advance(p, p->starttls->dialect->start(p->starttls));
 		return;
 	}
@@ -254,6 +295,7 @@ int
 dp_probe_start(struct dp_probe *p, struct event_base *base,
     const struct sockaddr *sa, socklen_t salen,
     const struct dp_dialect *dialect, const char *host, const char *helo,
+    unsigned connect_limit_ms, unsigned handshake_limit_ms,
     dp_probe_cb *cb, void *arg)
 {
 	memset(p, 0, sizeof(*p));
@@ -271,6 +313,8 @@ dp_probe_start(struct dp_probe *p, struct event_base *base,
 	}
 	p->base = base;
 	p->fd = -1;
+	p->connect_limit_ms = connect_limit_ms;
+	p->handshake_limit_ms = handshake_limit_ms;
 	p->cb = cb;
 	p->arg = arg;
 	p->facts.match.depth = -1;
@@ -303,5 +347,6 @@ dp_probe_start(struct dp_probe *p, struct event_base *base,
 		dp_probe_close(p);
 		return -1;
 	}
+	phase_limit(p, p->connect_limit_ms);
 	return 0;
 }

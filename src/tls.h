@@ -48,6 +48,9 @@ struct dp_probe {
 	struct dp_starttls	*starttls;	/* NULL: TLS from the first octet */
 	const char		*dialect;	/* its name, kept after close; NULL: none */
 	const char		*starttls_phase; /* where the prelude failed, "done", or NULL */
+	/* per-phase bounds (0: none but the target's): --connect-timeout, --handshake-timeout */
+	unsigned		 connect_limit_ms, handshake_limit_ms;
+	struct event		*phase_timer;
 };
 
 /*
@@ -58,6 +61,7 @@ struct dp_probe {
 int	dp_probe_start(struct dp_probe *p, struct event_base *base,
 	    const struct sockaddr *sa, socklen_t salen,
 	    const struct dp_dialect *dialect, const char *host, const char *helo,
+	    unsigned connect_limit_ms, unsigned handshake_limit_ms,
 	    dp_probe_cb *cb, void *arg);
 /* Starts the handshake of a READY probe; takes ownership of ssl. */
 void	dp_probe_handshake(struct dp_probe *p, SSL *ssl);
