@@ -19,6 +19,8 @@ PACKAGES="autoconf automake make gcc pkg-config
 	nagios4-core icinga2-bin icinga2-common"
 # The mail and STARTTLS servers the lab runs (one list, kept in lab.sh).
 PACKAGES="$PACKAGES $(sed -n 's/^LAB_MAIL_PACKAGES="\(.*\)"$/\1/p' tests/lab/lab.sh)"
+# The bulk endpoints' server (LAB_BULK=1), kept in lab.sh too.
+PACKAGES="$PACKAGES $(sed -n 's/^LAB_BULK_PACKAGES="\(.*\)"$/\1/p' tests/lab/lab.sh)"
 
 deps() {
 	local missing=""
@@ -30,8 +32,20 @@ deps() {
 	echo "dev.sh: installing:$missing" >&2
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q >/dev/null
+	# The servers the lab runs are its own instances: the packages must not
+	# start system services (nginx on port 80, ...) while they install.
+	local policy=
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+		chmod 755 /usr/sbin/policy-rc.d
+		policy=1
+	fi
 	# shellcheck disable=SC2086
-	apt-get install -y -q --no-install-recommends $missing >/dev/null
+	apt-get install -y -q --no-install-recommends $missing >/dev/null || {
+		[ -z "$policy" ] || rm -f /usr/sbin/policy-rc.d
+		return 1
+	}
+	[ -z "$policy" ] || rm -f /usr/sbin/policy-rc.d
 }
 
 build() {

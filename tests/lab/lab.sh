@@ -8,6 +8,8 @@
 # LAB_MAIL=1 before lab_start adds the mail and STARTTLS part: real Postfix,
 # Dovecot, slapd, PostgreSQL, Prosody and vsftpd instances (configs from
 # tests/lab/mail/) and hostile.py, with their names in the zones.
+# LAB_BULK=1 adds the bulk part: bulk.example with LAB_BULK_N (default 1000)
+# signed names on two nginx TLS addresses, for the batch benchmark.
 #
 # The sourced part must not change the caller's shell options and must work
 # under `set -euo pipefail`, so it checks every step by hand. Generating the
@@ -26,6 +28,10 @@ _LAB_PIDS=
 # Debian packages the mail and STARTTLS part (LAB_MAIL=1) runs; the project's
 # set-up script installs them.  Base lab: see SPEC.md, "Needs".
 LAB_MAIL_PACKAGES="postfix dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-managesieved slapd postgresql prosody vsftpd"
+
+# The bulk part (LAB_BULK=1; SPEC.md, "Bulk part"): nginx serves its TLS
+# addresses. The bench installs these; the bulk tests SKIP without them.
+LAB_BULK_PACKAGES="nginx"
 
 # Child zones of example.; all but lame are served by the third NSD.
 _LAB_CHILDREN="secure insecure bogus-ds bogus-sig expired expiring lame unsupported-ds unsupported-digest"
@@ -71,6 +77,7 @@ _gen_main() {
 	_gen_certs
 	_gen_zones
 	_gen_configs
+	[ "${LAB_BULK:-0}" != 1 ] || _gen_bulk_configs
 	if [ -n "$_GEN_PG" ]; then
 		_gen_mail_configs
 		wait "$_GEN_PG"
@@ -435,6 +442,7 @@ _gen_zones() {
 		echo "$ds" >>"$ex"
 	done
 	_corrupt_bogus_sig
+	[ "${LAB_BULK:-0}" != 1 ] || _gen_bulk_zone "$ex"
 	key=$(_keygen example.)
 	_sign example "$key" "${valid[@]}"
 
@@ -647,6 +655,89 @@ _gen_mail_configs() {
 	} >"$D/hostile.conf"
 }
 
+# Bulk part (LAB_BULK=1; SPEC.md, "Bulk part"): bulk.example, served by its
+# own NSD so the other zones' server and files stay as they are.
+
+# _gen_bulk_zone EXAMPLE_ZONE_FILE: the bulk leaf, bulk.example with
+# b00001 .. bNNNNN (two A records and a TLSA each) signed, the list of names
+# in LAB_DIR/bulk.list, and the delegation with DS appended to example.
+_gen_bulk_zone() {
+	local ex=$1 n=${LAB_BULK_N:-1000} day=86400 c=$D/certs key spki other
+	_gen_cert bulk "/O=daneprobe lab/CN=bulk.example" int v3_leaf "-$day" "$((365 * day))" \
+		"DNS:bulk.example,DNS:*.bulk.example"
+	cat "$c/bulk.pem" "$c/int.pem" >"$c/bulk-chain.pem"
+	spki=$(_tlsa_data 1 1 "$c/bulk.pem")
+	other=$(_tlsa_data 1 1 "$c/other.pem")
+	{
+		_soa bulk.example. ns.bulk.example.
+		cat <<-EOF2
+		@ NS ns
+		ns A 127.0.53.4
+		mismatch A 127.0.6.1
+		_443._tcp.mismatch TLSA 3 1 1 $other
+		EOF2
+		# One awk, not a shell loop: 10,000 names in a few milliseconds.
+		awk -v n="$n" -v d="$spki" -v list="$D/bulk.list" 'BEGIN {
+			for (i = 1; i <= n; i++) {
+				h = sprintf("b%05d", i)
+				print h, "A", "127.0.6.1"
+				print h, "A", "127.0.6.2"
+				print "_443._tcp." h, "TLSA", 3, 1, 1, d
+				print h ".bulk.example" >list
+			}
+		}'
+	} >"$D/zones/bulk.example.zone"
+	key=$(_keygen bulk.example.)
+	_sign bulk.example "$key" -3600 "$((30 * day))"
+	printf 'bulk NS ns.bulk\nns.bulk A 127.0.53.4\n' >>"$ex"
+	_ds "$key" >>"$ex"
+}
+
+# The bulk part's NSD and nginx configs, and resolver settings for load.
+_gen_bulk_configs() {
+	local n=$D/nginx c=$D/certs t
+	_gen_nsd nsd-bulk 127.0.53.4 bulk.example.:bulk.example.zone.signed
+	# A second server clause adds to the first. NSD's response rate
+	# limiting (200 a second per client and zone for NODATA: every AAAA
+	# query here) would drop answers to the lab's one resolver.
+	printf 'server:\n    rrl-ratelimit: 0\n' >>"$D/nsd-bulk/nsd.conf"
+	cat >>"$D/unbound.conf" <<-EOF2
+	server:
+	    # The default 4 MB rrset cache would evict part of 10,000 names.
+	    rrset-cache-size: 64m
+	    msg-cache-size: 32m
+	EOF2
+	mkdir -p "$n/tmp"
+	cat >"$n/nginx.conf" <<-EOF2
+	# daneprobe lab, bulk part: TLS on 127.0.6.1:443 and 127.0.6.2:443 with
+	# certs/bulk-chain.pem. Nothing of /etc/nginx or /var/lib/nginx is used.
+	daemon off;
+	master_process on;
+	worker_processes auto;
+	# The workers read nothing after start-up; root keeps LAB_DIR 0700.
+	user root;
+	pid $n/nginx.pid;
+	error_log $D/nginx.log warn;
+	events {
+	    worker_connections 4096;
+	}
+	http {
+	    access_log off;
+	$(for t in client_body proxy fastcgi uwsgi scgi; do printf '    %s_temp_path %s;\n' "$t" "$n/tmp/$t"; done)
+	    # Every handshake a full one, whatever the client does.
+	    ssl_session_cache off;
+	    ssl_session_tickets off;
+	    server {
+	        listen 127.0.6.1:443 ssl;
+	        listen 127.0.6.2:443 ssl;
+	        ssl_certificate $c/bulk-chain.pem;
+	        ssl_certificate_key $c/bulk.key;
+	        return 204;
+	    }
+	}
+	EOF2
+}
+
 ########################################################################
 # Namespace and daemons (run in the caller's shell)
 
@@ -751,6 +842,58 @@ _lab_wait_mail() {
 	_lab_wait hostile test -f "$LAB_DIR/hostile.ready"
 }
 
+# What the bulk part needs and lacks, one command a line.
+lab_bulk_missing() {
+	local c
+	for c in nginx unshare; do
+		command -v "$c" >/dev/null 2>&1 || echo "$c"
+	done
+	if command -v nginx >/dev/null 2>&1 && ! nginx -V 2>&1 | grep -q -- --with-http_ssl_module; then
+		echo "nginx with http_ssl_module"
+	fi
+}
+
+# Is the bulk part startable? Says why not.
+_lab_bulk_ok() {
+	case ${LAB_BULK_N:-1000} in
+	'' | *[!0-9]* | 0 | ??????*)
+		_lab_err "LAB_BULK_N must be 1 to 99999, not '${LAB_BULK_N}'"
+		return 1 ;;
+	esac
+	if [ -n "$(lab_bulk_missing)" ]; then
+		_lab_err "LAB_BULK=1 needs $(lab_bulk_missing | tr "\n" " ")(packages: $LAB_BULK_PACKAGES)"
+		return 1
+	fi
+}
+
+# NSD for bulk.example, and nginx as init of its own PID namespace (like
+# the mail servers): TERM is its fast shutdown, and takes the workers along.
+_lab_start_bulk() {
+	_lab_spawn_nsd nsd-bulk
+	_lab_spawn_ns nginx TERM nginx -e "$LAB_DIR/nginx.log" -p "$LAB_DIR/nginx/" \
+		-c "$LAB_DIR/nginx/nginx.conf"
+	# 10,000 names are 20,000 connections a run, from one client address
+	# to two: leave the client ports to spare.
+	lab_exec sysctl -q -w net.ipv4.ip_local_port_range="1024 65535" >/dev/null 2>&1 || true
+}
+
+_lab_wait_bulk() {
+	_lab_wait nginx _lab_connect 127.0.6.1 443 || return 1
+	_lab_wait nginx _lab_connect 127.0.6.2 443
+}
+
+# lab_bulk_pids: the PIDs of the running nginx processes (master and
+# workers), one a line, for reading their CPU time from /proc.
+lab_bulk_pids() {
+	local ns master
+	ns=$(_lab_pid nginx)
+	[ -n "$ns" ] || return 1
+	master=$(pgrep -P "$ns" | head -n 1)
+	[ -n "$master" ] || return 1
+	echo "$master"
+	pgrep -P "$master"
+}
+
 # _lab_wait NAME CMD...: poll CMD until it succeeds, the daemon dies or
 # LAB_TIMEOUT passes.
 _lab_wait() {
@@ -796,18 +939,23 @@ _lab_start_daemons() {
 		"$LAB_RESOLVER" 127.0.53.54:relay 127.0.53.55:silent
 	# The mail servers need no DNS: they start while the DNS comes up.
 	[ "${LAB_MAIL:-0}" != 1 ] || _lab_start_mail
+	[ "${LAB_BULK:-0}" != 1 ] || _lab_start_bulk
 	_lab_wait nsd-root _lab_dig_ok 127.0.53.1 . SOA aa +norec || return 1
 	_lab_wait nsd-example _lab_dig_ok 127.0.53.2 example. SOA aa +norec || return 1
 	for z in $_LAB_CHILDREN; do
 		[ "$z" = lame ] && continue
 		_lab_wait nsd-child _lab_dig_ok 127.0.53.3 "$z.example." SOA aa +norec || return 1
 	done
+	if [ "${LAB_BULK:-0}" = 1 ]; then
+		_lab_wait nsd-bulk _lab_dig_ok 127.0.53.4 bulk.example. SOA aa +norec || return 1
+	fi
 	# Only now: unbound would mark a not-yet-listening authority as down
 	# for minutes.
 	_lab_spawn unbound unbound -d -c "$LAB_DIR/unbound.conf"
 	_lab_wait unbound _lab_dig_ok "$LAB_RESOLVER" www.secure.example A ad +dnssec || return 1
 	_lab_wait tlsd test -f "$LAB_DIR/tlsd.ready" || return 1
 	_lab_wait truncd test -f "$LAB_DIR/truncd.ready" || return 1
+	[ "${LAB_BULK:-0}" != 1 ] || _lab_wait_bulk || return 1
 	[ "${LAB_MAIL:-0}" != 1 ] || _lab_wait_mail
 }
 
@@ -839,7 +987,12 @@ lab_start() {
 		lab_stop
 		return 1
 	fi
-	if ! LAB_MAIL=${LAB_MAIL:-0} bash "$_LAB_SRCDIR/lab.sh" _generate "$LAB_DIR" >"$LAB_DIR/generate.log" 2>&1; then
+	if [ "${LAB_BULK:-0}" = 1 ] && ! _lab_bulk_ok; then
+		lab_stop
+		return 1
+	fi
+	if ! LAB_MAIL=${LAB_MAIL:-0} LAB_BULK=${LAB_BULK:-0} LAB_BULK_N=${LAB_BULK_N:-1000} \
+	    bash "$_LAB_SRCDIR/lab.sh" _generate "$LAB_DIR" >"$LAB_DIR/generate.log" 2>&1; then
 		_lab_fail "generating lab data failed" "$LAB_DIR/generate.log"
 		lab_stop
 		return 1
