@@ -29,6 +29,13 @@
 #include "clock.h"
 #include "tls.h"
 
+/* One destination address and the connections to it in progress. */
+struct dp_dest {
+	int	family;
+	uint8_t	addr[16];
+	size_t	active;
+};
+
 /* The live state of one target: private, freed as soon as its result is built. */
 struct dp_check_target {
 	struct dp_check		*job;
@@ -74,6 +81,10 @@ struct dp_check {
 	struct event		*deadline;
 	struct event		*sweeper;	/* builds the results of targets that are done */
 	size_t			 cap;		/* slots in jobs and rep->targets */
+	/* connections in progress per destination address (--per-address) */
+	struct dp_dest		*dests;
+	size_t			 ndests;
+	bool			 slot_freed;	/* a probe may wait for it */
 	/* streaming (dp_check_stream): results go to sink, slots are reused */
 	dp_check_sink		*sink;
 	dp_check_feed		*feed;
@@ -95,6 +106,7 @@ struct dp_check {
 #define DP_DISPATCH_BATCH	8
 
 static void	target_progress(struct dp_check_target *t);
+static void	probe_release(struct dp_check *c, struct dp_probe *p);
 static struct dp_resolver *job_resolver(struct dp_check *c, struct dp_err *err);
 
 static const struct dp_tlsaset *
@@ -203,8 +215,73 @@ probe_event(struct dp_probe *p, void *arg)
 
 	if (p->phase == DP_PHASE_READY && t->tlsa_decided)
 		probe_advance(t, p);
-	else if (p->phase == DP_PHASE_DONE)
+	else if (p->phase == DP_PHASE_DONE) {
+		probe_release(t->job, p);
 		target_settle(t);
+	}
+}
+
+/* The counter of p's address; NULL when there is no memory for a new one. */
+static struct dp_dest *
+dest_of(struct dp_check *c, const struct dp_probe *p)
+{
+	const void *a = p->family == AF_INET6 ?
+	    (const void *)&((const struct sockaddr_in6 *)&p->ss)->sin6_addr :
+	    (const void *)&((const struct sockaddr_in *)&p->ss)->sin_addr;
+	size_t n = p->family == AF_INET6 ? 16 : 4, i;
+	struct dp_dest *d;
+
+	for (i = 0; i < c->ndests; i++)
+		if (c->dests[i].family == p->family && memcmp(c->dests[i].addr, a, n) == 0)
+			return &c->dests[i];
+	if ((d = reallocarray(c->dests, c->ndests + 1, sizeof(*d))) == NULL)
+		return NULL;
+	c->dests = d;
+	d = &c->dests[c->ndests++];
+	memset(d, 0, sizeof(*d));
+	d->family = p->family;
+	memcpy(d->addr, a, n);
+	return d;
+}
+
+/*
+ * Connects a QUEUED probe if its address has a free slot (--per-address:
+ * a batch of many names on one shared address must not hammer it); it
+ * waits otherwise, and the next probe of that address to end wakes it.
+ */
+static void
+probe_try_connect(struct dp_check *c, struct dp_probe *p)
+{
+	struct dp_dest *d;
+
+	if (p->phase != DP_PHASE_QUEUED)
+		return;
+	if ((d = dest_of(c, p)) != NULL && d->active >= c->cfg->per_addr)
+		return;
+	if (d != NULL) {
+		d->active++;
+		p->slot_held = true;
+	}
+	if (dp_probe_connect(p) == -1 && p->slot_held) {
+		/* Failed at once (DONE, no callback): the slot is free again. */
+		d->active--;
+		p->slot_held = false;
+	}
+}
+
+/* A probe has ended: its address's slot is free for one that waits. */
+static void
+probe_release(struct dp_check *c, struct dp_probe *p)
+{
+	struct dp_dest *d;
+
+	if (!p->slot_held)
+		return;
+	p->slot_held = false;
+	if ((d = dest_of(c, p)) != NULL && d->active > 0)
+		d->active--;
+	c->slot_freed = true;
+	event_active(c->sweeper, EV_TIMEOUT, 0);
 }
 
 /* Starts a probe of sa, or names it as left out when the host's limit is reached. */
@@ -220,10 +297,11 @@ target_add_probe(struct dp_check_target *t, const struct sockaddr *sa, socklen_t
 		return;
 	}
 	p = &t->probes[t->nprobes++];
-	/* A probe that fails at once is DONE with its reason; nothing to undo. */
-	dp_probe_start(p, t->job->base, sa, len, t->opts.dialect, host,
+	dp_probe_prepare(p, t->job->base, sa, len, t->opts.dialect, host,
 	    t->job->cfg->helo, t->job->cfg->connect_timeout_ms,
 	    t->job->cfg->handshake_timeout_ms, probe_event, t);
+	/* A probe that fails at once is DONE with its reason; nothing to undo. */
+	probe_try_connect(t->job, p);
 }
 
 static int
@@ -737,7 +815,14 @@ sweep_cb(evutil_socket_t fd, short what, void *arg)
 	size_t i;
 
 	bool freed = false;
+	size_t j;
 
+	if (job->slot_freed) {
+		job->slot_freed = false;
+		for (i = 0; i < job->rep->ntargets; i++)
+			for (j = 0; job->jobs[i].job != NULL && j < job->jobs[i].nprobes; j++)
+				probe_try_connect(job, &job->jobs[i].probes[j]);
+	}
 	for (i = 0; i < job->rep->ntargets; i++) {
 		struct dp_check_target *t = &job->jobs[i];
 
@@ -1115,6 +1200,7 @@ dp_check_close(struct dp_check *c)
 		if (c->jobs[i].job != NULL && !c->jobs[i].done)
 			target_free(&c->jobs[i]);
 	free(c->jobs);
+	free(c->dests);
 	if (c->deadline != NULL)
 		event_free(c->deadline);
 	if (c->sweeper != NULL)

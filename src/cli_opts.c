@@ -29,6 +29,7 @@ enum {
 	OPT_DNS_TIMEOUT,
 	OPT_CONNECT_TIMEOUT,
 	OPT_HANDSHAKE_TIMEOUT,
+	OPT_PER_ADDR,
 };
 
 static const char short_options[] = DP_COMMON_SHORT_OPTIONS "f:j:qVh";
@@ -49,6 +50,7 @@ static const struct option long_options[] = {
 	{ "dns-timeout",	required_argument,	NULL, OPT_DNS_TIMEOUT },
 	{ "connect-timeout",	required_argument,	NULL, OPT_CONNECT_TIMEOUT },
 	{ "handshake-timeout",	required_argument,	NULL, OPT_HANDSHAKE_TIMEOUT },
+	{ "per-address",	required_argument,	NULL, OPT_PER_ADDR },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -91,11 +93,12 @@ dp_usage(FILE *fp)
 	    "  -q, --quiet            with -f: no progress line on a terminal\n"
 	    "      --dns-timeout S, --connect-timeout S, --handshake-timeout S\n"
 	    "                         bound each query, connect, prelude or handshake\n"
+	    "      --per-address N    connections at once to one address (default %d)\n"
 	    "  -V, --version          show version and backends\n"
 	    "  -h, --help             show this help\n",
 	    DP_DEFAULT_TIMEOUT_MS / 1000, DP_DEFAULT_TRUST_ANCHOR, dp_dialect_names(),
 	    DP_DEFAULT_MAX_ADDRS, DP_DEFAULT_MAX_MX, DP_DEFAULT_WINDOW,
-	    DP_DEFAULT_TIMEOUT_MS / 1000);
+	    DP_DEFAULT_TIMEOUT_MS / 1000, DP_DEFAULT_PER_ADDR);
 }
 
 static int
@@ -179,6 +182,8 @@ parse_option(int ch, const char *arg, struct dp_config *cfg, struct dp_err *err)
 		return dp_parse_timeout(arg, &cfg->connect_timeout_ms, err);
 	case OPT_HANDSHAKE_TIMEOUT:
 		return dp_parse_timeout(arg, &cfg->handshake_timeout_ms, err);
+	case OPT_PER_ADDR:
+		return dp_parse_count(arg, DP_MAX_PER_ADDR, "--per-address", &cfg->per_addr, err);
 	default:
 		return dp_err_set(err, "unknown option (see daneprobe -h)");
 	}

@@ -46,6 +46,7 @@ dp_config_defaults(struct dp_config *cfg)
 	cfg->target_timeout_ms = DP_DEFAULT_TIMEOUT_MS;
 	cfg->window = DP_DEFAULT_WINDOW;
 	cfg->shard_k = cfg->shard_n = 1;
+	cfg->per_addr = DP_DEFAULT_PER_ADDR;
 	cfg->max_addrs = DP_DEFAULT_MAX_ADDRS;
 	cfg->max_mx = DP_DEFAULT_MAX_MX;
 	cfg->proto = "tcp";

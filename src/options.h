@@ -45,6 +45,12 @@ enum dp_action {
  */
 #define DP_DEFAULT_WINDOW	32
 #define DP_MAX_WINDOW		1024
+/*
+ * Connections at once to one address (--per-address): a batch of many
+ * names on one shared address must not hammer it, yet keep it busy.
+ */
+#define DP_DEFAULT_PER_ADDR	16
+#define DP_MAX_PER_ADDR		1024
 /* --shard K/N: more shares than a scheduler's array jobs would ever be. */
 #define DP_MAX_SHARDS		100000
 
@@ -63,6 +69,7 @@ struct dp_config {
 	unsigned			 connect_timeout_ms;	/* 0: only the target's bound */
 	unsigned			 handshake_timeout_ms;	/* STARTTLS prelude, TLS handshake */
 	unsigned			 dns_timeout_ms;	/* each query */
+	unsigned			 per_addr;	/* --per-address: connections at once to one address */
 	const char			*proto;		/* tcp, udp, sctp */
 	bool				 only_v4, only_v6;
 	const char			*cafile, *capath;

@@ -26,6 +26,7 @@ const char *
 dp_probe_phase_name(enum dp_probe_phase phase)
 {
 	switch (phase) {
+	case DP_PHASE_QUEUED:		return "the wait for a connection slot (--per-address)";
 	case DP_PHASE_CONNECT:		return "connect";
 	case DP_PHASE_STARTTLS:		return "STARTTLS";
 	case DP_PHASE_READY:		return "waiting for TLSA records";
@@ -291,26 +292,14 @@ connect_done(evutil_socket_t fd, short what, void *arg)
 	p->cb(p, p->arg);
 }
 
-int
-dp_probe_start(struct dp_probe *p, struct event_base *base,
+void
+dp_probe_prepare(struct dp_probe *p, struct event_base *base,
     const struct sockaddr *sa, socklen_t salen,
     const struct dp_dialect *dialect, const char *host, const char *helo,
     unsigned connect_limit_ms, unsigned handshake_limit_ms,
     dp_probe_cb *cb, void *arg)
 {
 	memset(p, 0, sizeof(*p));
-	if (dialect != NULL) {
-		if ((p->starttls = calloc(1, sizeof(*p->starttls))) == NULL) {
-			p->facts.reason = DP_R_INTERNAL;
-			p->phase = DP_PHASE_DONE;
-			return -1;
-		}
-		p->starttls->dialect = dialect;
-		p->dialect = dialect->name;
-		p->starttls->host = host;
-		p->starttls->helo = helo;
-		p->starttls->phase = "banner";
-	}
 	p->base = base;
 	p->fd = -1;
 	p->connect_limit_ms = connect_limit_ms;
@@ -323,7 +312,30 @@ dp_probe_start(struct dp_probe *p, struct event_base *base,
 	p->sslen = salen;
 	p->started_ms = dp_now_ms();
 	dp_sockaddr_label(&p->ss, p->label, sizeof(p->label));
-	p->fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	p->phase = DP_PHASE_QUEUED;
+	if (dialect == NULL)
+		return;
+	if ((p->starttls = calloc(1, sizeof(*p->starttls))) == NULL) {
+		p->facts.reason = DP_R_INTERNAL;
+		p->phase = DP_PHASE_DONE;
+		return;
+	}
+	p->starttls->dialect = dialect;
+	p->dialect = dialect->name;
+	p->starttls->host = host;
+	p->starttls->helo = helo;
+	p->starttls->phase = "banner";
+}
+
+int
+dp_probe_connect(struct dp_probe *p)
+{
+	if (p->phase != DP_PHASE_QUEUED)
+		return -1;
+	p->phase = DP_PHASE_CONNECT;
+	/* Its time counts from the connect, not from the wait for a slot. */
+	p->started_ms = dp_now_ms();
+	p->fd = socket(p->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (p->fd == -1) {
 		snprintf(p->facts.detail, sizeof(p->facts.detail), "socket: %s",
 		    strerror(errno));
@@ -331,7 +343,8 @@ dp_probe_start(struct dp_probe *p, struct event_base *base,
 		p->phase = DP_PHASE_DONE;
 		return -1;
 	}
-	if (connect(p->fd, sa, salen) == -1 && errno != EINPROGRESS) {
+	if (connect(p->fd, (struct sockaddr *)&p->ss, p->sslen) == -1 &&
+	    errno != EINPROGRESS) {
 		p->facts.reason = errno == ECONNREFUSED ? DP_R_CONNECT_REFUSED :
 		    DP_R_CONNECT_FAILED;
 		if (errno != ECONNREFUSED)
@@ -349,4 +362,16 @@ dp_probe_start(struct dp_probe *p, struct event_base *base,
 	}
 	phase_limit(p, p->connect_limit_ms);
 	return 0;
+}
+
+int
+dp_probe_start(struct dp_probe *p, struct event_base *base,
+    const struct sockaddr *sa, socklen_t salen,
+    const struct dp_dialect *dialect, const char *host, const char *helo,
+    unsigned connect_limit_ms, unsigned handshake_limit_ms,
+    dp_probe_cb *cb, void *arg)
+{
+	dp_probe_prepare(p, base, sa, salen, dialect, host, helo, connect_limit_ms,
+	    handshake_limit_ms, cb, arg);
+	return p->phase == DP_PHASE_DONE ? -1 : dp_probe_connect(p);
 }

@@ -18,7 +18,8 @@ struct event_base;
 struct event;
 
 enum dp_probe_phase {
-	DP_PHASE_CONNECT = 0,
+	DP_PHASE_QUEUED = 0,	/* prepared, waiting for a connection slot to its address */
+	DP_PHASE_CONNECT,
 	DP_PHASE_STARTTLS,	/* the plaintext prelude of a STARTTLS dialect */
 	DP_PHASE_READY,		/* connected, waiting for the go-ahead */
 	DP_PHASE_HANDSHAKE,
@@ -51,6 +52,7 @@ struct dp_probe {
 	/* per-phase bounds (0: none but the target's): --connect-timeout, --handshake-timeout */
 	unsigned		 connect_limit_ms, handshake_limit_ms;
 	struct event		*phase_timer;
+	bool			 slot_held;	/* counted against its caller's per-address limit */
 };
 
 /*
@@ -58,6 +60,17 @@ struct dp_probe {
  * prelude runs once connected (host and helo as the dialect needs them).
  * Returns 0, or -1 (p is DONE with the reason).
  */
+/*
+ * The same in two steps, for callers that limit connections per address:
+ * prepare (QUEUED, nothing open yet), then connect when a slot is free.
+ * dp_probe_connect returns 0, or -1 (p is DONE with the reason).
+ */
+void	dp_probe_prepare(struct dp_probe *p, struct event_base *base,
+	    const struct sockaddr *sa, socklen_t salen,
+	    const struct dp_dialect *dialect, const char *host, const char *helo,
+	    unsigned connect_limit_ms, unsigned handshake_limit_ms,
+	    dp_probe_cb *cb, void *arg);
+int	dp_probe_connect(struct dp_probe *p);
 int	dp_probe_start(struct dp_probe *p, struct event_base *base,
 	    const struct sockaddr *sa, socklen_t salen,
 	    const struct dp_dialect *dialect, const char *host, const char *helo,
