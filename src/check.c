@@ -1,17 +1,13 @@
 /*
- * check.c: the core of "daneprobe check".  Every target is a small job on
- * the one event loop; a single check is a batch of one.
+ * check.c: the batch of "daneprobe check": the one event loop and its
+ * deadlines, the slots of the targets in flight (all of them, or a
+ * window of a streamed list), connections per address, and handing each
+ * result on when its target is done; a single check is a batch of one.
+ * The targets' own work is check_target.c, their results check_result.c.
  *
- * Per target, concurrently: the TLSA lookup at _PORT._tcp.HOST, the A
- * and AAAA lookups, and a TCP connect to each address as soon as it is
- * known.  The TLS handshake of an address waits only for the TLSA
- * decision, which waits for the address answers because a secure CNAME
- * chain changes the TLSA base domain (RFC 7671 section 7: the expanded
- * name first, then the original name).  One deadline bounds everything.
- *
- * Fail closed: a bogus or failed TLSA lookup, or records none of which
- * is usable, means no handshake is judged "verified"; bogus address
- * records are a failure too.  Insecure or absent TLSA is "not in force".
+ * Policy: every wait is bounded (-t for the run; with a list, each
+ * target's own bound too), the deadline has the loop's top priority, and
+ * a target that could not be started is reported, never dropped.
  */
 #include "config.h"
 
@@ -23,111 +19,10 @@
 #include <event2/event.h>
 #include <openssl/pem.h>
 
-#include "check.h"
+#include "check_impl.h"
+#include "clock.h"
 #include "dnsmsg.h"
 #include "outfile.h"
-#include "clock.h"
-#include "tls.h"
-
-/* One destination address and the connections to it in progress. */
-struct dp_dest {
-	int	family;
-	uint8_t	addr[16];
-	size_t	active;
-};
-
-/* The live state of one target: private, freed as soon as its result is built. */
-struct dp_check_target {
-	struct dp_check		*job;
-	struct dp_target_result	*res;		/* its slot in the report, filled when done */
-	bool			 done;
-	struct event		*timer;		/* streaming: the target's own bound */
-	struct dp_target	 tg;
-	struct dp_target_opts	 opts;
-	/* DNS */
-	struct dp_query		*q_tlsa, *q_tlsa_exp, *q_addr[2];
-	struct dp_answer	*addr_ans[2];	/* A, AAAA (NULL: not asked) */
-	struct dp_tlsaset	 tlsa;		/* at the name itself */
-	struct dp_tlsaset	 tlsa_exp;	/* at the CNAME-expanded name, if asked */
-	bool			 tlsa_done, tlsa_exp_done, tlsa_decided;
-	bool			 out_of_band;	/* --tlsa / --tlsa-file */
-	bool			 used_expanded;	/* RFC 7671 section 7 base domain */
-	char			 expanded[DP_NAME_TEXT_MAX];
-	char			 base_domain[DP_NAME_TEXT_MAX];	/* no trailing dot */
-	char			 base_host[DP_NAME_TEXT_MAX];	/* the host, no trailing dot */
-	const char		*refnames[DP_MAX_REFNAMES];
-	char			 refbuf[DP_MAX_REFNAMES][DP_NAME_TEXT_MAX];
-	size_t			 nrefnames;
-	enum dp_dane_load	 load[DP_TLSA_MAX_RECORDS];
-	bool			 load_known;
-	/* addresses: IPv4 then IPv6, each sorted, the first max_addrs probed */
-	struct dp_probe		*probes;	/* cfg->max_addrs slots */
-	size_t			 nprobes;
-	size_t			 addrs_dropped;	/* over cfg->max_addrs, named below */
-	char			(*left_out)[64];	/* their labels */
-	bool			 aaaa_waits;	/* AAAA answered first: after A */
-	enum dp_reason		 addr_reason;	/* DP_R_VERIFIED when the lookups were fine */
-	char			 addr_detail[256];
-	uint64_t		 dns_ms;
-};
-
-struct dp_check {
-	const struct dp_config	*cfg;
-	struct event_base	*base;
-	struct dp_resolver	*res;
-	SSL_CTX			*ctx_dane, *ctx_pkix;
-	struct dp_check_report	*rep;
-	struct dp_check_target	*jobs;		/* one per report target */
-	struct event		*deadline;
-	struct event		*sweeper;	/* builds the results of targets that are done */
-	size_t			 cap;		/* slots in jobs and rep->targets */
-	/* connections in progress per destination address (--per-address) */
-	struct dp_dest		*dests;
-	size_t			 ndests;
-	bool			 slot_freed;	/* a probe may wait for it */
-	/* streaming (dp_check_stream): results go to sink, slots are reused */
-	dp_check_sink		*sink;
-	dp_check_feed		*feed;
-	void			*sink_arg;
-	uint64_t		 started_ms;
-	int			 holds;		/* the caller's pending work */
-	bool			 finished;
-	bool			 deadline_passed;
-};
-
-/*
- * Event priorities: the deadline, then everything else (libevent gives
- * new events, ours and the resolvers', the middle one: DP_PRIO_WORK).
- */
-#define DP_PRIO_DEADLINE	0
-#define DP_PRIO_WORK		1
-#define DP_NPRIO		2
-/* Callbacks run before the loop checks the deadline again. */
-#define DP_DISPATCH_BATCH	8
-
-static void	target_progress(struct dp_check_target *t);
-static void	probe_release(struct dp_check *c, struct dp_probe *p);
-static struct dp_resolver *job_resolver(struct dp_check *c, struct dp_err *err);
-
-static const struct dp_tlsaset *
-tlsa_in_force(const struct dp_check_target *t)
-{
-	return t->used_expanded ? &t->tlsa_exp : &t->tlsa;
-}
-
-
-static bool
-target_busy(const struct dp_check_target *t)
-{
-	size_t i;
-
-	if (t->q_tlsa || t->q_tlsa_exp || t->q_addr[0] || t->q_addr[1] || !t->tlsa_decided)
-		return true;
-	for (i = 0; i < t->nprobes; i++)
-		if (t->probes[i].phase != DP_PHASE_DONE)
-			return true;
-	return false;
-}
 
 static void
 job_maybe_done(struct dp_check *job)
@@ -148,77 +43,11 @@ job_maybe_done(struct dp_check *job)
  * from inside the probe or query callback that ended it: building frees
  * the probes, which their callers may still be walking.
  */
-static void
-target_settle(struct dp_check_target *t)
+void
+ck_target_settle(struct dp_check_target *t)
 {
-	if (!t->done && !target_busy(t))
+	if (!t->done && !ck_target_busy(t))
 		event_active(t->job->sweeper, EV_TIMEOUT, 0);
-}
-
-static SSL_CTX *
-job_ctx(struct dp_check *job, bool pkix, struct dp_err *err)
-{
-	SSL_CTX **slot = pkix ? &job->ctx_pkix : &job->ctx_dane;
-
-	if (*slot == NULL)
-		*slot = dp_dane_ctx_new(pkix, job->cfg->cafile, job->cfg->capath, err);
-	return *slot;
-}
-
-static void
-probe_start_handshake(struct dp_check_target *t, struct dp_probe *p)
-{
-	const struct dp_tlsaset *set = tlsa_in_force(t);
-	struct dp_err err;
-	SSL_CTX *ctx;
-	SSL *ssl;
-	int n;
-
-	if ((ctx = job_ctx(t->job, dp_dane_needs_pkix(set), &err)) == NULL) {
-		dp_probe_finish(p, DP_R_INTERNAL, err.msg);
-		return;
-	}
-	if ((ssl = SSL_new(ctx)) == NULL) {
-		dp_probe_finish(p, DP_R_INTERNAL, "cannot create a TLS connection");
-		return;
-	}
-	n = dp_dane_configure(ssl, t->nrefnames > 0 ? t->base_domain : NULL,
-	    t->refnames, t->nrefnames, set, t->load, &err);
-	t->load_known = n >= 0;
-	if (n <= 0) {
-		SSL_free(ssl);
-		dp_probe_finish(p, n == 0 ? DP_R_TLSA_MISMATCH : DP_R_INTERNAL,
-		    n == 0 ? "OpenSSL rejected every TLSA record as unusable" : err.msg);
-		return;
-	}
-	dp_probe_handshake(p, ssl);
-}
-
-/* Once the TLSA records are decided: a handshake for a READY probe, or no check at all. */
-static void
-probe_advance(struct dp_check_target *t, struct dp_probe *p)
-{
-	const struct dp_tlsaset *set = tlsa_in_force(t);
-
-	if (p->phase == DP_PHASE_DONE)
-		return;
-	if (!dp_tlsaset_in_force(set))
-		dp_probe_finish(p, DP_R_NOT_CHECKED, dp_reason_text(set->reason));
-	else if (p->phase == DP_PHASE_READY)
-		probe_start_handshake(t, p);
-}
-
-static void
-probe_event(struct dp_probe *p, void *arg)
-{
-	struct dp_check_target *t = arg;
-
-	if (p->phase == DP_PHASE_READY && t->tlsa_decided)
-		probe_advance(t, p);
-	else if (p->phase == DP_PHASE_DONE) {
-		probe_release(t->job, p);
-		target_settle(t);
-	}
 }
 
 /* The counter of p's address; NULL when there is no memory for a new one. */
@@ -249,8 +78,8 @@ dest_of(struct dp_check *c, const struct dp_probe *p)
  * a batch of many names on one shared address must not hammer it); it
  * waits otherwise, and the next probe of that address to end wakes it.
  */
-static void
-probe_try_connect(struct dp_check *c, struct dp_probe *p)
+void
+ck_probe_try_connect(struct dp_check *c, struct dp_probe *p)
 {
 	struct dp_dest *d;
 
@@ -270,8 +99,8 @@ probe_try_connect(struct dp_check *c, struct dp_probe *p)
 }
 
 /* A probe has ended: its address's slot is free for one that waits. */
-static void
-probe_release(struct dp_check *c, struct dp_probe *p)
+void
+ck_probe_release(struct dp_check *c, struct dp_probe *p)
 {
 	struct dp_dest *d;
 
@@ -282,514 +111,6 @@ probe_release(struct dp_check *c, struct dp_probe *p)
 		d->active--;
 	c->slot_freed = true;
 	event_active(c->sweeper, EV_TIMEOUT, 0);
-}
-
-/* Starts a probe of sa, or names it as left out when the host's limit is reached. */
-static void
-target_add_probe(struct dp_check_target *t, const struct sockaddr *sa, socklen_t len)
-{
-	const char *host = t->job->cfg->name[0] != '\0' ? t->job->cfg->name : t->base_host;
-	struct dp_probe *p;
-
-	if (t->nprobes >= t->job->cfg->max_addrs) {
-		dp_sockaddr_label((const struct sockaddr_storage *)sa,
-		    t->left_out[t->addrs_dropped++], sizeof(t->left_out[0]));
-		return;
-	}
-	p = &t->probes[t->nprobes++];
-	dp_probe_prepare(p, t->job->base, sa, len, t->opts.dialect, host,
-	    t->job->cfg->helo, t->job->cfg->connect_timeout_ms,
-	    t->job->cfg->handshake_timeout_ms, probe_event, t);
-	/* A probe that fails at once is DONE with its reason; nothing to undo. */
-	probe_try_connect(t->job, p);
-}
-
-static int
-addr_order(const void *a, const void *b)
-{
-	const struct dp_record *x = *(const struct dp_record *const *)a;
-	const struct dp_record *y = *(const struct dp_record *const *)b;
-
-	return memcmp(x->rdata, y->rdata, x->rdlen);
-}
-
-/*
- * Probes the addresses of one answer in address order, so that which
- * ones a limit leaves out does not depend on the order the server chose
- * (round-robin); duplicates in a hostile reply count once.
- */
-static void
-target_probe_answer(struct dp_check_target *t, const struct dp_answer *ans)
-{
-	const struct dp_record **rrs;
-	char (*left)[64];
-	size_t i, n = 0, want;
-
-	if (ans == NULL || ans->status != DP_LOOKUP_ANSWERED ||
-	    ans->rcode != DP_RCODE_NOERROR || ans->state == DP_DNSSEC_BOGUS ||
-	    ans->nrrs == 0)
-		return;
-	want = ans->qtype == DP_TYPE_A ? 4 : 16;
-	if ((rrs = calloc(ans->nrrs, sizeof(*rrs))) == NULL ||
-	    (left = reallocarray(t->left_out, t->addrs_dropped + ans->nrrs,
-	    sizeof(*t->left_out))) == NULL) {
-		free(rrs);
-		t->addr_reason = DP_R_INTERNAL;
-		snprintf(t->addr_detail, sizeof(t->addr_detail), "out of memory");
-		return;
-	}
-	t->left_out = left;
-	for (i = 0; i < ans->nrrs; i++)
-		if (ans->rrs[i].type == ans->qtype && ans->rrs[i].rdlen == want)
-			rrs[n++] = &ans->rrs[i];
-	qsort(rrs, n, sizeof(*rrs), addr_order);
-	for (i = 0; i < n; i++) {
-		struct sockaddr_storage ss;
-
-		if (i > 0 && memcmp(rrs[i]->rdata, rrs[i - 1]->rdata, want) == 0)
-			continue;
-		memset(&ss, 0, sizeof(ss));
-		if (want == 4) {
-			struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-
-			s4->sin_family = AF_INET;
-			s4->sin_port = htons((uint16_t)t->tg.port);
-			memcpy(&s4->sin_addr, rrs[i]->rdata, 4);
-			target_add_probe(t, (struct sockaddr *)&ss, sizeof(*s4));
-		} else {
-			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-
-			s6->sin6_family = AF_INET6;
-			s6->sin6_port = htons((uint16_t)t->tg.port);
-			memcpy(&s6->sin6_addr, rrs[i]->rdata, 16);
-			target_add_probe(t, (struct sockaddr *)&ss, sizeof(*s6));
-		}
-	}
-	free(rrs);
-}
-
-/* Files a TLSA answer in set (which takes it) and moves the target on. */
-static void
-target_tlsa_answer(struct dp_check_target *t, struct dp_tlsaset *set, bool *done,
-    struct dp_answer *ans)
-{
-	*done = true;
-	if (dp_tlsaset_from_answer(set, ans, t->opts.smtp) == -1)
-		set->reason = DP_R_INTERNAL;
-	target_progress(t);
-}
-
-static void
-tlsa_exp_answer(struct dp_answer *ans, void *arg)
-{
-	struct dp_check_target *t = arg;
-
-	t->q_tlsa_exp = NULL;
-	target_tlsa_answer(t, &t->tlsa_exp, &t->tlsa_exp_done, ans);
-}
-
-/* RFC 7671 section 7: with a secure CNAME chain, also ask at the expanded name. */
-static void
-target_maybe_expand(struct dp_check_target *t, const struct dp_answer *ans)
-{
-	char owner[DP_NAME_TEXT_MAX];
-	struct dp_err err;
-
-	if (t->expanded[0] != '\0' || t->out_of_band ||
-	    ans->ncnames == 0 || ans->state != DP_DNSSEC_SECURE ||
-	    ans->final_name == NULL || strcmp(ans->final_name, t->tg.host) == 0)
-		return;
-	snprintf(t->expanded, sizeof(t->expanded), "%s", ans->final_name);
-	if (dp_name_tlsa_owner(owner, sizeof(owner), t->tg.port, "tcp", t->expanded,
-	    &err) == -1)
-		return;
-	t->q_tlsa_exp = dp_resolver_query(t->job->res, owner, DP_TYPE_TLSA,
-	    tlsa_exp_answer, t, &err);	/* the address lookup made the resolver */
-	if (t->q_tlsa_exp == NULL)
-		t->tlsa_exp_done = true;
-}
-
-/*
- * IPv4 addresses come first in the order the limit applies to, so an AAAA
- * answer that comes before the A answer waits for it: the addresses
- * probed are then the same whatever order the answers arrive in.
- */
-static void
-addr_answer(struct dp_check_target *t, int idx, struct dp_answer *ans)
-{
-	t->q_addr[idx] = NULL;
-	t->addr_ans[idx] = ans;
-	if (idx == 1 && t->q_addr[0] != NULL)
-		t->aaaa_waits = true;
-	else {
-		target_probe_answer(t, ans);
-		if (idx == 0 && t->aaaa_waits) {
-			t->aaaa_waits = false;
-			target_probe_answer(t, t->addr_ans[1]);
-		}
-	}
-	target_maybe_expand(t, ans);
-	target_progress(t);
-}
-
-static void
-a_answer(struct dp_answer *ans, void *arg)
-{
-	addr_answer(arg, 0, ans);
-}
-
-static void
-aaaa_answer(struct dp_answer *ans, void *arg)
-{
-	addr_answer(arg, 1, ans);
-}
-
-static void
-tlsa_answer(struct dp_answer *ans, void *arg)
-{
-	struct dp_check_target *t = arg;
-
-	t->q_tlsa = NULL;
-	target_tlsa_answer(t, &t->tlsa, &t->tlsa_done, ans);
-}
-
-static void
-add_refname(struct dp_check_target *t, const char *name)
-{
-	size_t i, len = strlen(name);
-
-	if (len > 0 && name[len - 1] == '.')
-		len--;
-	if (t->nrefnames >= DP_MAX_REFNAMES || len == 0)
-		return;
-	for (i = 0; i < t->nrefnames; i++)
-		if (strlen(t->refnames[i]) == len && strncmp(t->refnames[i], name, len) == 0)
-			return;
-	snprintf(t->refbuf[t->nrefnames], DP_NAME_TEXT_MAX, "%.*s", (int)len, name);
-	t->refnames[t->nrefnames] = t->refbuf[t->nrefnames];
-	t->nrefnames++;
-}
-
-/*
- * The expanded name's RRset is in force unless DANE is not in force there
- * (insecure or securely absent): then the original name's is.  A bogus or
- * failed lookup at the expanded name stays a failure (fail closed).
- */
-static void
-target_decide_tlsa(struct dp_check_target *t)
-{
-	size_t i;
-
-	t->tlsa_decided = true;
-	t->dns_ms = dp_now_ms() - t->job->started_ms;
-	if (t->expanded[0] != '\0' && t->tlsa_exp_done &&
-	    dp_reason_exit(t->tlsa_exp.reason) != DP_EXIT_NOT_IN_FORCE)
-		t->used_expanded = true;
-	if (!t->tg.is_addr) {
-		add_refname(t, t->used_expanded ? t->expanded : t->tg.host);
-		add_refname(t, t->tg.host);
-		if (t->expanded[0] != '\0')
-			add_refname(t, t->expanded);
-	} else if (t->job->cfg->name[0] != '\0')
-		add_refname(t, t->job->cfg->name);	/* --name: SNI and reference identifier */
-	if (t->nrefnames > 0)
-		snprintf(t->base_domain, sizeof(t->base_domain), "%s", t->refnames[0]);
-	for (i = 0; i < t->nprobes; i++)
-		probe_advance(t, &t->probes[i]);
-}
-
-static void
-target_progress(struct dp_check_target *t)
-{
-	if (!t->tlsa_decided && t->tlsa_done && t->q_addr[0] == NULL &&
-	    t->q_addr[1] == NULL && t->q_tlsa_exp == NULL)
-		target_decide_tlsa(t);
-	target_settle(t);
-}
-
-static int
-target_load_out_of_band(struct dp_check_target *t, const struct dp_config *cfg,
-    struct dp_err *err)
-{
-	size_t i;
-
-	snprintf(t->tlsa.owner, sizeof(t->tlsa.owner), "(command line)");
-	for (i = 0; i < cfg->ntlsa_text; i++)
-		if (dp_tlsaset_add_text(&t->tlsa, cfg->tlsa_text[i], t->opts.smtp, err) == -1)
-			return -1;
-	if (cfg->tlsa_file != NULL &&
-	    dp_tlsaset_add_file(&t->tlsa, cfg->tlsa_file, t->opts.smtp, err) == -1)
-		return -1;
-	/*
-	 * An address gives no name to check a certificate against: without
-	 * --name only DANE-EE(3) pins it (RFC 7671 section 5.2: DANE-TA needs
-	 * a reference identifier; PKIX usages need one for their name checks).
-	 */
-	if (t->tg.is_addr && cfg->name[0] == '\0')
-		dp_tlsaset_require_refname(&t->tlsa);
-	t->tlsa_done = true;
-	t->out_of_band = true;
-	return 0;
-}
-
-static int
-target_start(struct dp_check_target *t, struct dp_err *err)
-{
-	const struct dp_config *cfg = t->job->cfg;
-	char owner[DP_NAME_TEXT_MAX];
-
-	t->addr_reason = DP_R_VERIFIED;
-	if ((t->probes = calloc(cfg->max_addrs, sizeof(*t->probes))) == NULL)
-		return dp_err_set(err, "out of memory");
-	if (t->tg.is_addr) {
-		target_add_probe(t, (struct sockaddr *)&t->tg.addr, t->tg.addrlen);
-		return 0;
-	}
-	if (job_resolver(t->job, err) == NULL)
-		return -1;
-	if (!t->tlsa_done) {
-		/* dp_check_add has checked the owner name. */
-		dp_name_tlsa_owner(owner, sizeof(owner), t->tg.port, "tcp", t->tg.host, NULL);
-		if ((t->q_tlsa = dp_resolver_query(t->job->res, owner, DP_TYPE_TLSA,
-		    tlsa_answer, t, err)) == NULL)
-			return -1;
-	}
-	if (!cfg->only_v6 && (t->q_addr[0] = dp_resolver_query(t->job->res,
-	    t->tg.host, DP_TYPE_A, a_answer, t, err)) == NULL)
-		return -1;
-	if (!cfg->only_v4 && (t->q_addr[1] = dp_resolver_query(t->job->res,
-	    t->tg.host, DP_TYPE_AAAA, aaaa_answer, t, err)) == NULL)
-		return -1;
-	return 0;
-}
-
-/*
- * A target whose lookups could not even be started (no resolver, a query
- * the backend refused) ends at once as an internal error, with the reason.
- */
-static void
-target_abandon(struct dp_check_target *t, const struct dp_err *err)
-{
-	size_t i;
-
-	for (i = 0; i < 2; i++) {
-		dp_query_cancel(t->q_addr[i]);
-		t->q_addr[i] = NULL;
-	}
-	dp_query_cancel(t->q_tlsa);
-	t->q_tlsa = NULL;
-	t->tlsa_done = true;
-	if (!t->out_of_band) {
-		t->tlsa.reason = DP_R_INTERNAL;
-		snprintf(t->tlsa.detail, sizeof(t->tlsa.detail), "%s", err->msg);
-	}
-	t->addr_reason = DP_R_INTERNAL;
-	snprintf(t->addr_detail, sizeof(t->addr_detail), "%.250s", err->msg);
-}
-
-/*
- * What went wrong with the address lookups, if anything: bogus fails closed;
- * no answer is a failed lookup; an undetermined or insecure answer is used
- * (the TLSA records, not the addresses, authenticate the server).
- */
-static void
-target_classify_addresses(struct dp_check_target *t)
-{
-	static const char *fam[2] = { "A", "AAAA" };
-	const struct dp_config *cfg = t->job->cfg;
-	enum dp_trust trust[2];
-	char detail[2][200];
-	int i;
-
-	if (t->tg.is_addr || t->addr_reason != DP_R_VERIFIED)
-		return;
-	for (i = 0; i < 2; i++)
-		trust[i] = (i == 0 ? cfg->only_v6 : cfg->only_v4) ? DP_TRUST_SECURE :
-		    dp_answer_trust(t->addr_ans[i], detail[i], sizeof(detail[i]));
-	for (i = 0; i < 2; i++)
-		if (trust[i] == DP_TRUST_BOGUS) {
-			t->addr_reason = DP_R_ADDR_BOGUS;
-			snprintf(t->addr_detail, sizeof(t->addr_detail), "%s: %.200s", fam[i], detail[i]);
-			return;
-		}
-	for (i = 0; i < 2; i++)
-		if (trust[i] == DP_TRUST_TIMEOUT || trust[i] == DP_TRUST_FAILED) {
-			t->addr_reason = DP_R_ADDR_LOOKUP_FAILED;
-			snprintf(t->addr_detail, sizeof(t->addr_detail), "%s: %.200s", fam[i], detail[i]);
-			return;
-		}
-	if (t->nprobes == 0) {
-		t->addr_reason = DP_R_NO_ADDRESS;
-		snprintf(t->addr_detail, sizeof(t->addr_detail), "%s", cfg->only_v4 ?
-		    "no A record" : cfg->only_v6 ? "no AAAA record" : "no A or AAAA record");
-	}
-}
-
-/* Reports list IPv4 before IPv6, each in address order, whatever order answers came in. */
-static int
-probe_order(const void *a, const void *b)
-{
-	const struct dp_probe *pa = a, *pb = b;
-
-	if (pa->family != pb->family)
-		return pa->family == AF_INET ? -1 : 1;
-	if (pa->family == AF_INET)
-		return memcmp(&((const struct sockaddr_in *)&pa->ss)->sin_addr,
-		    &((const struct sockaddr_in *)&pb->ss)->sin_addr, 4);
-	return memcmp(&((const struct sockaddr_in6 *)&pa->ss)->sin6_addr,
-	    &((const struct sockaddr_in6 *)&pb->ss)->sin6_addr, 16);
-}
-
-/* Frees what a job holds (a result has taken what it keeps). */
-static void
-target_free(struct dp_check_target *t)
-{
-	size_t i;
-
-	if (t->timer != NULL) {
-		event_free(t->timer);
-		t->timer = NULL;
-	}
-	dp_query_cancel(t->q_tlsa);
-	dp_query_cancel(t->q_tlsa_exp);
-	dp_query_cancel(t->q_addr[0]);
-	dp_query_cancel(t->q_addr[1]);
-	t->q_tlsa = t->q_tlsa_exp = t->q_addr[0] = t->q_addr[1] = NULL;
-	for (i = 0; i < t->nprobes; i++) {
-		dp_probe_close(&t->probes[i]);
-		dp_tls_facts_clear(&t->probes[i].facts);
-	}
-	free(t->probes);
-	t->probes = NULL;
-	t->nprobes = 0;
-	free(t->left_out);
-	t->left_out = NULL;
-	dp_tlsaset_clear(&t->tlsa);
-	dp_tlsaset_clear(&t->tlsa_exp);
-	dp_answer_free(t->addr_ans[0]);
-	dp_answer_free(t->addr_ans[1]);
-	t->addr_ans[0] = t->addr_ans[1] = NULL;
-}
-
-/* The exit status of a target, from its own facts. */
-static int
-target_exit(const struct dp_check_target *t)
-{
-	const struct dp_tlsaset *set = tlsa_in_force(t);
-	int code = DP_EXIT_OK;
-	size_t i;
-
-	if (t->addr_reason != DP_R_VERIFIED)
-		code = dp_exit_worst(code, dp_reason_exit(t->addr_reason));
-	if (!dp_tlsaset_in_force(set))
-		code = dp_exit_worst(code, dp_reason_exit(set->reason));
-	else
-		for (i = 0; i < t->nprobes; i++)
-			code = dp_exit_worst(code, dp_reason_exit(t->probes[i].facts.reason));
-	/* A limit stopped work: never OK over addresses nobody looked at. */
-	if (t->addrs_dropped > 0)
-		code = dp_exit_worst(code, dp_reason_exit(DP_R_ADDR_LIMIT));
-	return code;
-}
-
-static bool
-record_is_match(const struct dp_tlsa *t, const struct dp_dane_match *m)
-{
-	return m->depth >= 0 && m->data != NULL && t->usage == m->usage &&
-	    t->selector == m->selector && t->mtype == m->mtype &&
-	    t->datalen == m->datalen && memcmp(t->data, m->data, t->datalen) == 0;
-}
-
-/* How each record of the set in force fared at probe p. */
-static enum dp_record_outcome *
-record_outcomes(const struct dp_check_target *t, const struct dp_probe *p)
-{
-	const struct dp_tlsaset *set = tlsa_in_force(t);
-	enum dp_record_outcome *out;
-	size_t i;
-
-	if ((out = calloc(set->nrecs + 1, sizeof(*out))) == NULL)
-		return NULL;
-	for (i = 0; i < set->nrecs; i++) {
-		if (set->recs[i].usability != DP_TLSA_USABLE)
-			out[i] = DP_REC_UNUSABLE;
-		else if (t->load_known && t->load[i] == DP_DANE_REJECTED)
-			out[i] = DP_REC_REJECTED;
-		else if (p->facts.chain == NULL)
-			out[i] = DP_REC_NOT_TRIED;
-		else if (record_is_match(&set->recs[i], &p->facts.match))
-			out[i] = DP_REC_MATCHED;
-		else
-			out[i] = DP_REC_NOT_MATCHED;
-	}
-	return out;
-}
-
-/* Moves what probe p found into a (which then owns the chain and match data). */
-static void
-probe_to_result(const struct dp_check_target *t, struct dp_probe *p,
-    struct dp_addr_result *a)
-{
-	snprintf(a->label, sizeof(a->label), "%s", p->label);
-	a->family = p->family;
-	a->reason = p->facts.reason;
-	snprintf(a->detail, sizeof(a->detail), "%s", p->facts.detail);
-	snprintf(a->version, sizeof(a->version), "%s", p->facts.version);
-	snprintf(a->cipher, sizeof(a->cipher), "%s", p->facts.cipher);
-	a->records = record_outcomes(t, p);
-	a->match = p->facts.match;
-	a->chain = p->facts.chain;
-	p->facts.match.data = NULL;
-	p->facts.chain = NULL;
-	a->dialect = p->dialect;
-	a->starttls_phase = p->starttls_phase;
-	a->connected = p->connect_ms > 0 || p->phase > DP_PHASE_CONNECT ||
-	    p->facts.version[0] != '\0';
-	a->connect_ms = p->connect_ms;
-	a->handshake_ms = p->handshake_ms;
-}
-
-/*
- * The target is done: its verdict, then its result, built once; the job's
- * state (probes, answers, record sets) moves into the result or is freed.
- */
-static void
-target_finish(struct dp_check_target *t)
-{
-	struct dp_target_result *r = t->res;
-	size_t i;
-
-	for (i = 0; i < t->nprobes; i++)
-		dp_probe_close(&t->probes[i]);
-	qsort(t->probes, t->nprobes, sizeof(t->probes[0]), probe_order);
-	target_classify_addresses(t);
-	r->tg = t->tg;
-	r->opts = t->opts;
-	r->exit_code = target_exit(t);
-	r->dns_ms = t->dns_ms;
-	r->addr_reason = t->addr_reason;
-	snprintf(r->addr_detail, sizeof(r->addr_detail), "%s", t->addr_detail);
-	snprintf(r->expanded, sizeof(r->expanded), "%s", t->expanded);
-	snprintf(r->reference, sizeof(r->reference), "%s", t->base_domain);
-	if ((r->addrs = calloc(t->nprobes + 1, sizeof(*r->addrs))) != NULL)
-		for (i = 0; i < t->nprobes; i++)
-			probe_to_result(t, &t->probes[i], &r->addrs[r->naddrs++]);
-	r->left_out = t->left_out;
-	r->nleft_out = t->addrs_dropped;
-	t->left_out = NULL;
-	for (i = 0; i < 2; i++) {
-		r->addr_ans[i] = t->addr_ans[i];
-		t->addr_ans[i] = NULL;
-	}
-	r->expanded_in_force = t->used_expanded;
-	r->tlsa = *tlsa_in_force(t);
-	memset(t->used_expanded ? &t->tlsa_exp : &t->tlsa, 0, sizeof(t->tlsa));
-	if (t->used_expanded) {
-		r->tlsa_original = t->tlsa;
-		memset(&t->tlsa, 0, sizeof(t->tlsa));
-	}
-	target_free(t);
-	t->done = true;
 }
 
 /*
@@ -821,14 +142,14 @@ sweep_cb(evutil_socket_t fd, short what, void *arg)
 		job->slot_freed = false;
 		for (i = 0; i < job->rep->ntargets; i++)
 			for (j = 0; job->jobs[i].job != NULL && j < job->jobs[i].nprobes; j++)
-				probe_try_connect(job, &job->jobs[i].probes[j]);
+				ck_probe_try_connect(job, &job->jobs[i].probes[j]);
 	}
 	for (i = 0; i < job->rep->ntargets; i++) {
 		struct dp_check_target *t = &job->jobs[i];
 
-		if (t->job == NULL || t->done || target_busy(t))
+		if (t->job == NULL || t->done || ck_target_busy(t))
 			continue;
-		target_finish(t);
+		ck_target_finish(t);
 		if (job->sink != NULL) {
 			slot_hand_over(job, t);
 			freed = true;
@@ -840,52 +161,14 @@ sweep_cb(evutil_socket_t fd, short what, void *arg)
 	job_maybe_done(job);
 }
 
-/* Ends whatever of t still runs: a bound of bound_ms has passed. */
-static void
-target_expire(struct dp_check_target *t, unsigned bound_ms)
-{
-	char detail[128];
-	size_t j;
-
-	for (j = 0; j < t->nprobes; j++) {
-		struct dp_probe *p = &t->probes[j];
-
-		if (p->phase == DP_PHASE_DONE)
-			continue;
-		snprintf(detail, sizeof(detail), "during %s, after %.1f s",
-		    dp_probe_phase_name(p->phase), bound_ms / 1000.0);
-		dp_probe_finish(p, DP_R_TIMEOUT, detail);
-	}
-	if (t->q_tlsa != NULL) {
-		dp_query_cancel(t->q_tlsa);
-		t->q_tlsa = NULL;
-		t->tlsa_done = true;
-		t->tlsa.reason = DP_R_TLSA_TIMEOUT;
-		dp_answer_trust(NULL, t->tlsa.detail, sizeof(t->tlsa.detail));
-	}
-	if (t->q_tlsa_exp != NULL) {
-		dp_query_cancel(t->q_tlsa_exp);
-		t->q_tlsa_exp = NULL;
-		t->tlsa_exp_done = true;
-		t->tlsa_exp.reason = DP_R_TLSA_TIMEOUT;
-	}
-	for (j = 0; j < 2; j++)
-		if (t->q_addr[j] != NULL) {
-			dp_query_cancel(t->q_addr[j]);
-			t->q_addr[j] = NULL;
-		}
-	if (!t->tlsa_decided)
-		target_decide_tlsa(t);
-}
-
 /* Streaming: one target's own bound (--target-timeout). */
 static void
 target_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct dp_check_target *t = arg;
 
-	target_expire(t, t->job->cfg->target_timeout_ms);
-	target_settle(t);
+	ck_target_expire(t, t->job->cfg->target_timeout_ms);
+	ck_target_settle(t);
 }
 
 /* The run's deadline (-t): everything still running ends now. */
@@ -897,7 +180,7 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 
 	for (i = 0; i < job->rep->ntargets; i++)
 		if (job->jobs[i].job != NULL && !job->jobs[i].done)
-			target_expire(&job->jobs[i], job->cfg->timeout_ms);
+			ck_target_expire(&job->jobs[i], job->cfg->timeout_ms);
 	job->deadline_passed = true;
 	job->finished = true;
 	event_base_loopbreak(job->base);
@@ -978,8 +261,8 @@ dp_check_open(const struct dp_config *cfg, struct dp_check_report *rep,
 }
 
 /* The batch's resolver, made on first use.  NULL with err set when it cannot be. */
-static struct dp_resolver *
-job_resolver(struct dp_check *c, struct dp_err *err)
+struct dp_resolver *
+ck_job_resolver(struct dp_check *c, struct dp_err *err)
 {
 	if (c->res == NULL && dp_resolver_new(c->base, &c->cfg->res, &c->res, err) == 0)
 		c->rep->backend = dp_resolver_name(c->res);
@@ -995,7 +278,7 @@ dp_check_base(struct dp_check *c)
 struct dp_resolver *
 dp_check_resolver(struct dp_check *c, struct dp_err *err)
 {
-	return job_resolver(c, err);
+	return ck_job_resolver(c, err);
 }
 
 void
@@ -1113,7 +396,7 @@ dp_check_add(struct dp_check *c, const struct dp_target *tg,
 	/* The name a dialect announces (XMPP to=): the host without its root dot. */
 	snprintf(t->base_host, sizeof(t->base_host), "%.*s",
 	    (int)strlen(tg->host) - (tg->is_addr ? 0 : 1), tg->host);
-	if (has_out_of_band(cfg) && target_load_out_of_band(t, cfg, err) == -1) {
+	if (has_out_of_band(cfg) && ck_target_load_out_of_band(t, cfg, err) == -1) {
 		if (slot == c->rep->ntargets - 1)
 			c->rep->ntargets--;
 		dp_tlsaset_clear(&t->tlsa);
@@ -1121,10 +404,10 @@ dp_check_add(struct dp_check *c, const struct dp_target *tg,
 		return NULL;
 	}
 	if (c->sink != NULL && target_arm_timer(t, err) == -1)
-		target_abandon(t, err);
-	if (target_start(t, err) == -1)
-		target_abandon(t, err);
-	target_progress(t);
+		ck_target_abandon(t, err);
+	if (ck_target_start(t, err) == -1)
+		ck_target_abandon(t, err);
+	ck_target_progress(t);
 	return t->res;
 }
 
@@ -1178,7 +461,7 @@ dp_check_wait(struct dp_check *c, struct dp_err *err)
 			continue;
 		/* The loop is over (done, or the deadline): no callback holds a job. */
 		if (!t->done)
-			target_finish(t);
+			ck_target_finish(t);
 		if (c->sink != NULL)
 			slot_hand_over(c, t);
 		else
@@ -1198,7 +481,7 @@ dp_check_close(struct dp_check *c)
 	/* Jobs never waited for (an error on the way) have no result: just freed. */
 	for (i = 0; c->jobs != NULL && c->rep != NULL && i < c->rep->ntargets; i++)
 		if (c->jobs[i].job != NULL && !c->jobs[i].done)
-			target_free(&c->jobs[i]);
+			ck_target_free(&c->jobs[i]);
 	free(c->jobs);
 	free(c->dests);
 	if (c->deadline != NULL)

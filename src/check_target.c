@@ -1,0 +1,488 @@
+/*
+ * check_target.c: one target's work.  Concurrently: the TLSA lookup at
+ * _PORT._tcp.HOST, the A and AAAA lookups, and a connect to each address
+ * as soon as it is known (IPv4 first, each family in address order, at
+ * most --max-addresses); the TLS handshake of an address waits only for
+ * the TLSA decision, which waits for the address answers because a secure
+ * CNAME chain changes the TLSA base domain (RFC 7671 section 7: the
+ * expanded name first, then the original name).
+ *
+ * Fail closed: a bogus or failed TLSA lookup, or records none of which is
+ * usable, means no handshake is judged "verified"; bogus address records
+ * are a failure too; insecure or absent TLSA is "not in force".
+ */
+#include "config.h"
+
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_impl.h"
+#include "clock.h"
+#include "dnsmsg.h"
+
+const struct dp_tlsaset *
+ck_tlsa_in_force(const struct dp_check_target *t)
+{
+	return t->used_expanded ? &t->tlsa_exp : &t->tlsa;
+}
+
+
+bool
+ck_target_busy(const struct dp_check_target *t)
+{
+	size_t i;
+
+	if (t->q_tlsa || t->q_tlsa_exp || t->q_addr[0] || t->q_addr[1] || !t->tlsa_decided)
+		return true;
+	for (i = 0; i < t->nprobes; i++)
+		if (t->probes[i].phase != DP_PHASE_DONE)
+			return true;
+	return false;
+}
+
+static SSL_CTX *
+job_ctx(struct dp_check *job, bool pkix, struct dp_err *err)
+{
+	SSL_CTX **slot = pkix ? &job->ctx_pkix : &job->ctx_dane;
+
+	if (*slot == NULL)
+		*slot = dp_dane_ctx_new(pkix, job->cfg->cafile, job->cfg->capath, err);
+	return *slot;
+}
+
+static void
+probe_start_handshake(struct dp_check_target *t, struct dp_probe *p)
+{
+	const struct dp_tlsaset *set = ck_tlsa_in_force(t);
+	struct dp_err err;
+	SSL_CTX *ctx;
+	SSL *ssl;
+	int n;
+
+	if ((ctx = job_ctx(t->job, dp_dane_needs_pkix(set), &err)) == NULL) {
+		dp_probe_finish(p, DP_R_INTERNAL, err.msg);
+		return;
+	}
+	if ((ssl = SSL_new(ctx)) == NULL) {
+		dp_probe_finish(p, DP_R_INTERNAL, "cannot create a TLS connection");
+		return;
+	}
+	n = dp_dane_configure(ssl, t->nrefnames > 0 ? t->base_domain : NULL,
+	    t->refnames, t->nrefnames, set, t->load, &err);
+	t->load_known = n >= 0;
+	if (n <= 0) {
+		SSL_free(ssl);
+		dp_probe_finish(p, n == 0 ? DP_R_TLSA_MISMATCH : DP_R_INTERNAL,
+		    n == 0 ? "OpenSSL rejected every TLSA record as unusable" : err.msg);
+		return;
+	}
+	dp_probe_handshake(p, ssl);
+}
+
+/* Once the TLSA records are decided: a handshake for a READY probe, or no check at all. */
+static void
+probe_advance(struct dp_check_target *t, struct dp_probe *p)
+{
+	const struct dp_tlsaset *set = ck_tlsa_in_force(t);
+
+	if (p->phase == DP_PHASE_DONE)
+		return;
+	if (!dp_tlsaset_in_force(set))
+		dp_probe_finish(p, DP_R_NOT_CHECKED, dp_reason_text(set->reason));
+	else if (p->phase == DP_PHASE_READY)
+		probe_start_handshake(t, p);
+}
+
+static void
+probe_event(struct dp_probe *p, void *arg)
+{
+	struct dp_check_target *t = arg;
+
+	if (p->phase == DP_PHASE_READY && t->tlsa_decided)
+		probe_advance(t, p);
+	else if (p->phase == DP_PHASE_DONE) {
+		ck_probe_release(t->job, p);
+		ck_target_settle(t);
+	}
+}
+
+/* Starts a probe of sa, or names it as left out when the host's limit is reached. */
+static void
+target_add_probe(struct dp_check_target *t, const struct sockaddr *sa, socklen_t len)
+{
+	const char *host = t->job->cfg->name[0] != '\0' ? t->job->cfg->name : t->base_host;
+	struct dp_probe *p;
+
+	if (t->nprobes >= t->job->cfg->max_addrs) {
+		dp_sockaddr_label((const struct sockaddr_storage *)sa,
+		    t->left_out[t->addrs_dropped++], sizeof(t->left_out[0]));
+		return;
+	}
+	p = &t->probes[t->nprobes++];
+	dp_probe_prepare(p, t->job->base, sa, len, t->opts.dialect, host,
+	    t->job->cfg->helo, t->job->cfg->connect_timeout_ms,
+	    t->job->cfg->handshake_timeout_ms, probe_event, t);
+	/* A probe that fails at once is DONE with its reason; nothing to undo. */
+	ck_probe_try_connect(t->job, p);
+}
+
+static int
+addr_order(const void *a, const void *b)
+{
+	const struct dp_record *x = *(const struct dp_record *const *)a;
+	const struct dp_record *y = *(const struct dp_record *const *)b;
+
+	return memcmp(x->rdata, y->rdata, x->rdlen);
+}
+
+/*
+ * Probes the addresses of one answer in address order, so that which
+ * ones a limit leaves out does not depend on the order the server chose
+ * (round-robin); duplicates in a hostile reply count once.
+ */
+static void
+target_probe_answer(struct dp_check_target *t, const struct dp_answer *ans)
+{
+	const struct dp_record **rrs;
+	char (*left)[64];
+	size_t i, n = 0, want;
+
+	if (ans == NULL || ans->status != DP_LOOKUP_ANSWERED ||
+	    ans->rcode != DP_RCODE_NOERROR || ans->state == DP_DNSSEC_BOGUS ||
+	    ans->nrrs == 0)
+		return;
+	want = ans->qtype == DP_TYPE_A ? 4 : 16;
+	if ((rrs = calloc(ans->nrrs, sizeof(*rrs))) == NULL ||
+	    (left = reallocarray(t->left_out, t->addrs_dropped + ans->nrrs,
+	    sizeof(*t->left_out))) == NULL) {
+		free(rrs);
+		t->addr_reason = DP_R_INTERNAL;
+		snprintf(t->addr_detail, sizeof(t->addr_detail), "out of memory");
+		return;
+	}
+	t->left_out = left;
+	for (i = 0; i < ans->nrrs; i++)
+		if (ans->rrs[i].type == ans->qtype && ans->rrs[i].rdlen == want)
+			rrs[n++] = &ans->rrs[i];
+	qsort(rrs, n, sizeof(*rrs), addr_order);
+	for (i = 0; i < n; i++) {
+		struct sockaddr_storage ss;
+
+		if (i > 0 && memcmp(rrs[i]->rdata, rrs[i - 1]->rdata, want) == 0)
+			continue;
+		memset(&ss, 0, sizeof(ss));
+		if (want == 4) {
+			struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+			s4->sin_family = AF_INET;
+			s4->sin_port = htons((uint16_t)t->tg.port);
+			memcpy(&s4->sin_addr, rrs[i]->rdata, 4);
+			target_add_probe(t, (struct sockaddr *)&ss, sizeof(*s4));
+		} else {
+			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+			s6->sin6_family = AF_INET6;
+			s6->sin6_port = htons((uint16_t)t->tg.port);
+			memcpy(&s6->sin6_addr, rrs[i]->rdata, 16);
+			target_add_probe(t, (struct sockaddr *)&ss, sizeof(*s6));
+		}
+	}
+	free(rrs);
+}
+
+/* Files a TLSA answer in set (which takes it) and moves the target on. */
+static void
+target_tlsa_answer(struct dp_check_target *t, struct dp_tlsaset *set, bool *done,
+    struct dp_answer *ans)
+{
+	*done = true;
+	if (dp_tlsaset_from_answer(set, ans, t->opts.smtp) == -1)
+		set->reason = DP_R_INTERNAL;
+	ck_target_progress(t);
+}
+
+static void
+tlsa_exp_answer(struct dp_answer *ans, void *arg)
+{
+	struct dp_check_target *t = arg;
+
+	t->q_tlsa_exp = NULL;
+	target_tlsa_answer(t, &t->tlsa_exp, &t->tlsa_exp_done, ans);
+}
+
+/* RFC 7671 section 7: with a secure CNAME chain, also ask at the expanded name. */
+static void
+target_maybe_expand(struct dp_check_target *t, const struct dp_answer *ans)
+{
+	char owner[DP_NAME_TEXT_MAX];
+	struct dp_err err;
+
+	if (t->expanded[0] != '\0' || t->out_of_band ||
+	    ans->ncnames == 0 || ans->state != DP_DNSSEC_SECURE ||
+	    ans->final_name == NULL || strcmp(ans->final_name, t->tg.host) == 0)
+		return;
+	snprintf(t->expanded, sizeof(t->expanded), "%s", ans->final_name);
+	if (dp_name_tlsa_owner(owner, sizeof(owner), t->tg.port, "tcp", t->expanded,
+	    &err) == -1)
+		return;
+	t->q_tlsa_exp = dp_resolver_query(t->job->res, owner, DP_TYPE_TLSA,
+	    tlsa_exp_answer, t, &err);	/* the address lookup made the resolver */
+	if (t->q_tlsa_exp == NULL)
+		t->tlsa_exp_done = true;
+}
+
+/*
+ * IPv4 addresses come first in the order the limit applies to, so an AAAA
+ * answer that comes before the A answer waits for it: the addresses
+ * probed are then the same whatever order the answers arrive in.
+ */
+static void
+addr_answer(struct dp_check_target *t, int idx, struct dp_answer *ans)
+{
+	t->q_addr[idx] = NULL;
+	t->addr_ans[idx] = ans;
+	if (idx == 1 && t->q_addr[0] != NULL)
+		t->aaaa_waits = true;
+	else {
+		target_probe_answer(t, ans);
+		if (idx == 0 && t->aaaa_waits) {
+			t->aaaa_waits = false;
+			target_probe_answer(t, t->addr_ans[1]);
+		}
+	}
+	target_maybe_expand(t, ans);
+	ck_target_progress(t);
+}
+
+static void
+a_answer(struct dp_answer *ans, void *arg)
+{
+	addr_answer(arg, 0, ans);
+}
+
+static void
+aaaa_answer(struct dp_answer *ans, void *arg)
+{
+	addr_answer(arg, 1, ans);
+}
+
+static void
+tlsa_answer(struct dp_answer *ans, void *arg)
+{
+	struct dp_check_target *t = arg;
+
+	t->q_tlsa = NULL;
+	target_tlsa_answer(t, &t->tlsa, &t->tlsa_done, ans);
+}
+
+static void
+add_refname(struct dp_check_target *t, const char *name)
+{
+	size_t i, len = strlen(name);
+
+	if (len > 0 && name[len - 1] == '.')
+		len--;
+	if (t->nrefnames >= DP_MAX_REFNAMES || len == 0)
+		return;
+	for (i = 0; i < t->nrefnames; i++)
+		if (strlen(t->refnames[i]) == len && strncmp(t->refnames[i], name, len) == 0)
+			return;
+	snprintf(t->refbuf[t->nrefnames], DP_NAME_TEXT_MAX, "%.*s", (int)len, name);
+	t->refnames[t->nrefnames] = t->refbuf[t->nrefnames];
+	t->nrefnames++;
+}
+
+/*
+ * The expanded name's RRset is in force unless DANE is not in force there
+ * (insecure or securely absent): then the original name's is.  A bogus or
+ * failed lookup at the expanded name stays a failure (fail closed).
+ */
+static void
+target_decide_tlsa(struct dp_check_target *t)
+{
+	size_t i;
+
+	t->tlsa_decided = true;
+	t->dns_ms = dp_now_ms() - t->job->started_ms;
+	if (t->expanded[0] != '\0' && t->tlsa_exp_done &&
+	    dp_reason_exit(t->tlsa_exp.reason) != DP_EXIT_NOT_IN_FORCE)
+		t->used_expanded = true;
+	if (!t->tg.is_addr) {
+		add_refname(t, t->used_expanded ? t->expanded : t->tg.host);
+		add_refname(t, t->tg.host);
+		if (t->expanded[0] != '\0')
+			add_refname(t, t->expanded);
+	} else if (t->job->cfg->name[0] != '\0')
+		add_refname(t, t->job->cfg->name);	/* --name: SNI and reference identifier */
+	if (t->nrefnames > 0)
+		snprintf(t->base_domain, sizeof(t->base_domain), "%s", t->refnames[0]);
+	for (i = 0; i < t->nprobes; i++)
+		probe_advance(t, &t->probes[i]);
+}
+
+void
+ck_target_progress(struct dp_check_target *t)
+{
+	if (!t->tlsa_decided && t->tlsa_done && t->q_addr[0] == NULL &&
+	    t->q_addr[1] == NULL && t->q_tlsa_exp == NULL)
+		target_decide_tlsa(t);
+	ck_target_settle(t);
+}
+
+int
+ck_target_load_out_of_band(struct dp_check_target *t, const struct dp_config *cfg,
+    struct dp_err *err)
+{
+	size_t i;
+
+	snprintf(t->tlsa.owner, sizeof(t->tlsa.owner), "(command line)");
+	for (i = 0; i < cfg->ntlsa_text; i++)
+		if (dp_tlsaset_add_text(&t->tlsa, cfg->tlsa_text[i], t->opts.smtp, err) == -1)
+			return -1;
+	if (cfg->tlsa_file != NULL &&
+	    dp_tlsaset_add_file(&t->tlsa, cfg->tlsa_file, t->opts.smtp, err) == -1)
+		return -1;
+	/*
+	 * An address gives no name to check a certificate against: without
+	 * --name only DANE-EE(3) pins it (RFC 7671 section 5.2: DANE-TA needs
+	 * a reference identifier; PKIX usages need one for their name checks).
+	 */
+	if (t->tg.is_addr && cfg->name[0] == '\0')
+		dp_tlsaset_require_refname(&t->tlsa);
+	t->tlsa_done = true;
+	t->out_of_band = true;
+	return 0;
+}
+
+int
+ck_target_start(struct dp_check_target *t, struct dp_err *err)
+{
+	const struct dp_config *cfg = t->job->cfg;
+	char owner[DP_NAME_TEXT_MAX];
+
+	t->addr_reason = DP_R_VERIFIED;
+	if ((t->probes = calloc(cfg->max_addrs, sizeof(*t->probes))) == NULL)
+		return dp_err_set(err, "out of memory");
+	if (t->tg.is_addr) {
+		target_add_probe(t, (struct sockaddr *)&t->tg.addr, t->tg.addrlen);
+		return 0;
+	}
+	if (ck_job_resolver(t->job, err) == NULL)
+		return -1;
+	if (!t->tlsa_done) {
+		/* dp_check_add has checked the owner name. */
+		dp_name_tlsa_owner(owner, sizeof(owner), t->tg.port, "tcp", t->tg.host, NULL);
+		if ((t->q_tlsa = dp_resolver_query(t->job->res, owner, DP_TYPE_TLSA,
+		    tlsa_answer, t, err)) == NULL)
+			return -1;
+	}
+	if (!cfg->only_v6 && (t->q_addr[0] = dp_resolver_query(t->job->res,
+	    t->tg.host, DP_TYPE_A, a_answer, t, err)) == NULL)
+		return -1;
+	if (!cfg->only_v4 && (t->q_addr[1] = dp_resolver_query(t->job->res,
+	    t->tg.host, DP_TYPE_AAAA, aaaa_answer, t, err)) == NULL)
+		return -1;
+	return 0;
+}
+
+/*
+ * A target whose lookups could not even be started (no resolver, a query
+ * the backend refused) ends at once as an internal error, with the reason.
+ */
+void
+ck_target_abandon(struct dp_check_target *t, const struct dp_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		dp_query_cancel(t->q_addr[i]);
+		t->q_addr[i] = NULL;
+	}
+	dp_query_cancel(t->q_tlsa);
+	t->q_tlsa = NULL;
+	t->tlsa_done = true;
+	if (!t->out_of_band) {
+		t->tlsa.reason = DP_R_INTERNAL;
+		snprintf(t->tlsa.detail, sizeof(t->tlsa.detail), "%s", err->msg);
+	}
+	t->addr_reason = DP_R_INTERNAL;
+	snprintf(t->addr_detail, sizeof(t->addr_detail), "%.250s", err->msg);
+}
+
+/*
+ * What went wrong with the address lookups, if anything: bogus fails closed;
+ * no answer is a failed lookup; an undetermined or insecure answer is used
+ * (the TLSA records, not the addresses, authenticate the server).
+ */
+void
+ck_target_classify_addresses(struct dp_check_target *t)
+{
+	static const char *fam[2] = { "A", "AAAA" };
+	const struct dp_config *cfg = t->job->cfg;
+	enum dp_trust trust[2];
+	char detail[2][200];
+	int i;
+
+	if (t->tg.is_addr || t->addr_reason != DP_R_VERIFIED)
+		return;
+	for (i = 0; i < 2; i++)
+		trust[i] = (i == 0 ? cfg->only_v6 : cfg->only_v4) ? DP_TRUST_SECURE :
+		    dp_answer_trust(t->addr_ans[i], detail[i], sizeof(detail[i]));
+	for (i = 0; i < 2; i++)
+		if (trust[i] == DP_TRUST_BOGUS) {
+			t->addr_reason = DP_R_ADDR_BOGUS;
+			snprintf(t->addr_detail, sizeof(t->addr_detail), "%s: %.200s", fam[i], detail[i]);
+			return;
+		}
+	for (i = 0; i < 2; i++)
+		if (trust[i] == DP_TRUST_TIMEOUT || trust[i] == DP_TRUST_FAILED) {
+			t->addr_reason = DP_R_ADDR_LOOKUP_FAILED;
+			snprintf(t->addr_detail, sizeof(t->addr_detail), "%s: %.200s", fam[i], detail[i]);
+			return;
+		}
+	if (t->nprobes == 0) {
+		t->addr_reason = DP_R_NO_ADDRESS;
+		snprintf(t->addr_detail, sizeof(t->addr_detail), "%s", cfg->only_v4 ?
+		    "no A record" : cfg->only_v6 ? "no AAAA record" : "no A or AAAA record");
+	}
+}
+
+/* Ends whatever of t still runs: a bound of bound_ms has passed. */
+void
+ck_target_expire(struct dp_check_target *t, unsigned bound_ms)
+{
+	char detail[128];
+	size_t j;
+
+	for (j = 0; j < t->nprobes; j++) {
+		struct dp_probe *p = &t->probes[j];
+
+		if (p->phase == DP_PHASE_DONE)
+			continue;
+		snprintf(detail, sizeof(detail), "during %s, after %.1f s",
+		    dp_probe_phase_name(p->phase), bound_ms / 1000.0);
+		dp_probe_finish(p, DP_R_TIMEOUT, detail);
+	}
+	if (t->q_tlsa != NULL) {
+		dp_query_cancel(t->q_tlsa);
+		t->q_tlsa = NULL;
+		t->tlsa_done = true;
+		t->tlsa.reason = DP_R_TLSA_TIMEOUT;
+		dp_answer_trust(NULL, t->tlsa.detail, sizeof(t->tlsa.detail));
+	}
+	if (t->q_tlsa_exp != NULL) {
+		dp_query_cancel(t->q_tlsa_exp);
+		t->q_tlsa_exp = NULL;
+		t->tlsa_exp_done = true;
+		t->tlsa_exp.reason = DP_R_TLSA_TIMEOUT;
+	}
+	for (j = 0; j < 2; j++)
+		if (t->q_addr[j] != NULL) {
+			dp_query_cancel(t->q_addr[j]);
+			t->q_addr[j] = NULL;
+		}
+	if (!t->tlsa_decided)
+		target_decide_tlsa(t);
+}
