@@ -98,9 +98,12 @@ dp_dane_configure(SSL *ssl, const char *sni, const char *const *refnames,
 		    t->data, t->datalen);
 		load[i] = rc > 0 ? DP_DANE_LOADED : rc == 0 ? DP_DANE_REJECTED :
 		    DP_DANE_ERROR;
+		ERR_clear_error();
+		/* -1 is OpenSSL failing (memory), not the record: no verdict then. */
+		if (rc < 0)
+			return dp_err_set(err, "OpenSSL could not load a TLSA record");
 		if (rc > 0)
 			taken++;
-		ERR_clear_error();
 	}
 	return taken;
 }
