@@ -1,8 +1,9 @@
 /*
  * lookup.c: "daneprobe lookup HOST [PORT]".
  *
- * A batch of one query on the one event loop: the query's deadline is the
- * command's timeout, and the loop ends when the answer is delivered.
+ * A batch (check.c) with one query and no target: the batch's loop,
+ * deadline and resolver serve it, and the batch ends when the answer is
+ * delivered or the deadline comes.
  */
 #include "config.h"
 
@@ -10,9 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <event2/event.h>
-
 #include "dnsmsg.h"
+#include "check.h"
 #include "lookup.h"
 
 int
@@ -48,7 +48,7 @@ dp_lookup_owner(const struct dp_config *cfg, char *owner, size_t len,
 }
 
 struct lookup_job {
-	struct event_base	*base;
+	struct dp_check		*check;
 	struct dp_answer	*ans;
 };
 
@@ -58,7 +58,7 @@ lookup_done(struct dp_answer *ans, void *arg)
 	struct lookup_job *job = arg;
 
 	job->ans = ans;
-	event_base_loopbreak(job->base);
+	dp_check_hold(job->check, -1);	/* the batch may end */
 }
 
 int
@@ -66,8 +66,9 @@ dp_lookup_run(const struct dp_config *cfg, struct dp_lookup_report *rep,
     int *exit_code, struct dp_err *err)
 {
 	struct lookup_job job = { NULL, NULL };
-	struct dp_resolver *res = NULL;
-	struct dp_query *q;
+	struct dp_check_report crep;
+	struct dp_resolver *res;
+	struct dp_query *q = NULL;
 	struct dp_answer *ans;
 	char owner[DP_NAME_TEXT_MAX];
 	int rc = -1;
@@ -76,24 +77,26 @@ dp_lookup_run(const struct dp_config *cfg, struct dp_lookup_report *rep,
 	*exit_code = DP_EXIT_USAGE;
 	if (dp_lookup_owner(cfg, owner, sizeof(owner), err) == -1)
 		return -1;
-	*exit_code = DP_EXIT_INTERNAL;
-	if ((job.base = event_base_new()) == NULL)
-		return dp_err_set(err, "cannot create the event loop");
-	if (dp_resolver_new(job.base, &cfg->res, &res, err) == -1) {
+	if (dp_check_open(cfg, &crep, &job.check, exit_code, err) == -1)
+		goto out;
+	dp_check_hold(job.check, 1);
+	if ((res = dp_check_resolver(job.check, err)) == NULL) {
 		/* A bad trust anchor, hints or resolver address is the user's to fix. */
 		*exit_code = DP_EXIT_USAGE;
 		goto out;
 	}
+	*exit_code = DP_EXIT_INTERNAL;
 	rep->backend = dp_resolver_name(res);
-	if ((q = dp_resolver_query(res, owner, DP_TYPE_TLSA, lookup_done, &job,
-	    err)) == NULL)
+	if ((q = dp_resolver_query(res, owner, DP_TYPE_TLSA, lookup_done, &job, err)) == NULL ||
+	    dp_check_wait(job.check, err) == -1)
 		goto out;
-	while (job.ans == NULL)
-		if (event_base_loop(job.base, EVLOOP_ONCE) == -1) {
-			dp_query_cancel(q);
-			dp_err_set(err, "event loop failed");
-			goto out;
-		}
+	if (job.ans != NULL)
+		q = NULL;	/* delivered: the query is gone */
+	else if ((job.ans = dp_answer_timeout(owner, DP_TYPE_TLSA, rep->backend)) == NULL) {
+		/* The run's deadline came first: a timeout, never "no TLSA". */
+		dp_err_set(err, "out of memory");
+		goto out;
+	}
 	ans = job.ans;	/* the set owns it from here, also on failure */
 	job.ans = NULL;
 	if (dp_tlsaset_from_answer(&rep->set, ans, false) == -1) {
@@ -104,9 +107,12 @@ dp_lookup_run(const struct dp_config *cfg, struct dp_lookup_report *rep,
 	*exit_code = rep->exit_code;
 	rc = 0;
 out:
+	/* Undelivered (the deadline, an error): cancelled before the resolver goes. */
+	if (q != NULL && job.ans == NULL)
+		dp_query_cancel(q);
 	dp_answer_free(job.ans);
-	dp_resolver_free(res);
-	event_base_free(job.base);
+	dp_check_close(job.check);
+	dp_check_report_clear(&crep);
 	return rc;
 }
 

@@ -763,6 +763,18 @@ answer_new(const char *qname, uint16_t qtype, const char *backend)
 	return ans;
 }
 
+struct dp_answer *
+dp_answer_timeout(const char *qname, uint16_t qtype, const char *backend)
+{
+	struct dp_answer *ans;
+
+	if ((ans = answer_new(qname, qtype, backend)) == NULL)
+		return NULL;
+	ans->status = DP_LOOKUP_TIMEOUT;
+	ans->state = DP_DNSSEC_INDETERMINATE;
+	return ans;
+}
+
 static void
 step_answer(struct dp_answer *sub, void *arg)
 {

@@ -137,6 +137,8 @@ struct dp_query	*dp_resolver_query(struct dp_resolver *res, const char *name,
 void	dp_query_cancel(struct dp_query *q);
 
 void	dp_answer_free(struct dp_answer *ans);
+/* The answer of a query the caller's deadline ended: a timeout, indeterminate.  NULL: memory. */
+struct dp_answer *dp_answer_timeout(const char *qname, uint16_t qtype, const char *backend);
 
 /*
  * Fills ans from a validated wire reply: rcode, CNAME chain from qname,
