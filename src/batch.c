@@ -156,7 +156,7 @@ drain(struct batch *b)
 
 int
 dp_batch_run(const struct dp_config *cfg, dp_batch_emit *emit, void *arg,
-    struct dp_batch_summary *sum, int *exit_code, struct dp_err *err)
+    struct dp_batch_summary *sum, struct dp_err *err)
 {
 	struct dp_check_report rep;
 	struct batch b;
@@ -169,13 +169,11 @@ dp_batch_run(const struct dp_config *cfg, dp_batch_emit *emit, void *arg,
 	b.emit = emit;
 	b.arg = arg;
 	b.sum = sum;
-	*exit_code = DP_EXIT_USAGE;
 	if (dp_batchfile_open(&b.bf, cfg->target_file, port, cfg->dialect, cfg->shard_k,
 	    cfg->shard_n, err) == -1)
-		return -1;
-	if (dp_check_open(cfg, &rep, &b.check, exit_code, err) == -1)
+		return dp_err_kind(err, DP_ERR_USAGE);
+	if (dp_check_open(cfg, &rep, &b.check, err) == -1)
 		goto out;
-	*exit_code = DP_EXIT_INTERNAL;
 	if (dp_check_stream(b.check, cfg->window, sink, feed, &b, err) == -1)
 		goto out;
 	if ((b.readable = event_new(dp_check_base(b.check), b.bf.fd, EV_READ, readable_cb,
@@ -192,11 +190,10 @@ dp_batch_run(const struct dp_config *cfg, dp_batch_emit *emit, void *arg,
 	sum->backend = rep.backend;
 	sum->elapsed_ms = rep.elapsed_ms;
 	if (sum->results == 0 && cfg->shard_n == 1) {
-		*exit_code = DP_EXIT_USAGE;
 		dp_err_set(err, "%s: no targets", b.bf.path);
+		dp_err_kind(err, DP_ERR_USAGE);
 		goto out;
 	}
-	*exit_code = sum->exit_code;
 	rc = 0;
 out:
 	if (b.readable != NULL)

@@ -24,13 +24,13 @@ typedef void dp_batch_emit(const struct dp_target_result *r, void *arg);
 
 /*
  * Checks the targets of cfg->target_file (this shard's), cfg->window at a
- * time, calling emit for each result, and fills sum.  Lines that are no
- * target, and targets the run's deadline (-t) left unstarted, are results
- * too (bad-target, not-started): nothing in the list goes unreported.
- * Returns 0, or -1 with err set and *exit_code DP_EXIT_USAGE (the list
- * cannot be read, or holds no target at all) or DP_EXIT_INTERNAL.
+ * time, calling emit for each result, and fills sum (sum->exit_code: the
+ * worst).  Lines that are no target, and targets the run's deadline (-t)
+ * left unstarted, are results too (bad-target, not-started): nothing in
+ * the list goes unreported.  Returns 0, or -1 with err set (kind usage:
+ * the list cannot be read, or holds no target at all; else internal).
  */
 int	dp_batch_run(const struct dp_config *cfg, dp_batch_emit *emit, void *arg,
-	    struct dp_batch_summary *sum, int *exit_code, struct dp_err *err);
+	    struct dp_batch_summary *sum, struct dp_err *err);
 
 #endif

@@ -214,13 +214,12 @@ loop_new(void)
 
 int
 dp_check_open(const struct dp_config *cfg, struct dp_check_report *rep,
-    struct dp_check **out, int *exit_code, struct dp_err *err)
+    struct dp_check **out, struct dp_err *err)
 {
 	struct dp_check *job;
 	struct timeval tv;
 
 	*out = NULL;
-	*exit_code = DP_EXIT_INTERNAL;
 	memset(rep, 0, sizeof(*rep));
 	if ((job = calloc(1, sizeof(*job))) == NULL ||
 	    (job->jobs = calloc(DP_MAX_TARGETS, sizeof(*job->jobs))) == NULL ||
@@ -246,10 +245,8 @@ dp_check_open(const struct dp_config *cfg, struct dp_check_report *rep,
 	if ((cfg->res.trust_anchor != NULL &&
 	    dp_trust_anchor_check(cfg->res.trust_anchor, err) == -1) ||
 	    (cfg->res.root_hints != NULL &&
-	    dp_root_hints_check(cfg->res.root_hints, err) == -1)) {
-		*exit_code = DP_EXIT_USAGE;
-		return -1;
-	}
+	    dp_root_hints_check(cfg->res.root_hints, err) == -1))
+		return dp_err_kind(err, DP_ERR_USAGE);
 	if ((job->deadline = evtimer_new(job->base, deadline_cb, job)) == NULL ||
 	    event_priority_set(job->deadline, DP_PRIO_DEADLINE) == -1 ||
 	    (job->sweeper = evtimer_new(job->base, sweep_cb, job)) == NULL)
@@ -498,7 +495,7 @@ dp_check_close(struct dp_check *c)
 
 int
 dp_check_run(const struct dp_config *cfg, struct dp_check_report *rep,
-    int *exit_code, struct dp_err *err)
+    struct dp_err *err)
 {
 	struct dp_target tgs[DP_MAX_TARGETS];
 	struct dp_target_opts opts = { cfg->dialect, false, -1 };
@@ -506,26 +503,25 @@ dp_check_run(const struct dp_config *cfg, struct dp_check_report *rep,
 	int i, rc = -1;
 
 	memset(rep, 0, sizeof(*rep));
-	*exit_code = DP_EXIT_USAGE;
-	if (cfg->nargs > DP_MAX_TARGETS)
-		return dp_err_set(err, "at most %d targets", DP_MAX_TARGETS);
+	if (cfg->nargs > DP_MAX_TARGETS) {
+		dp_err_set(err, "at most %d targets", DP_MAX_TARGETS);
+		return dp_err_kind(err, DP_ERR_USAGE);
+	}
 	/* All operands are checked before anything goes on the wire. */
 	for (i = 0; i < cfg->nargs; i++)
 		if (parse_cli_target(cfg, cfg->args[i], &tgs[i], err) == -1)
-			return -1;
-	if (dp_check_open(cfg, rep, &c, exit_code, err) == -1)
+			return dp_err_kind(err, DP_ERR_USAGE);
+	if (dp_check_open(cfg, rep, &c, err) == -1)
 		goto out;
-	*exit_code = DP_EXIT_INTERNAL;
 	dp_check_hold(c, 1);
 	for (i = 0; i < cfg->nargs; i++)
 		if (dp_check_add(c, &tgs[i], &opts, err) == NULL) {
-			*exit_code = DP_EXIT_USAGE;	/* an unreadable --tlsa-file */
+			dp_err_kind(err, DP_ERR_USAGE);	/* an unreadable --tlsa-file */
 			goto out;
 		}
 	dp_check_hold(c, -1);
 	if (dp_check_wait(c, err) == -1)
 		goto out;
-	*exit_code = rep->exit_code;
 	rc = 0;
 out:
 	dp_check_close(c);

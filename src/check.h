@@ -27,11 +27,11 @@ struct dp_check_report {
 
 /*
  * Runs all targets of cfg concurrently on one loop within cfg->timeout_ms.
- * Returns 0 with rep filled (failures are verdicts in it), or -1 with err
- * set and *exit_code DP_EXIT_USAGE or DP_EXIT_INTERNAL.
+ * Returns 0 with rep filled (failures are verdicts in it, rep->exit_code
+ * the worst), or -1 with err set (its kind usage or internal).
  */
 int	dp_check_run(const struct dp_config *cfg, struct dp_check_report *rep,
-	    int *exit_code, struct dp_err *err);
+	    struct dp_err *err);
 
 /*
  * The same in steps, for callers that find their targets on the loop (MX):
@@ -40,7 +40,7 @@ int	dp_check_run(const struct dp_config *cfg, struct dp_check_report *rep,
  * all is done or the deadline), close.  The report stays valid after close.
  */
 int	dp_check_open(const struct dp_config *cfg, struct dp_check_report *rep,
-	    struct dp_check **out, int *exit_code, struct dp_err *err);
+	    struct dp_check **out, struct dp_err *err);
 /*
  * Adds a target, which starts at once.  Returns its result, filled in
  * when the target is done (valid until dp_check_report_clear), or NULL

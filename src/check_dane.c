@@ -98,7 +98,6 @@ main(int argc, char *argv[])
 	struct dp_err err;
 	enum dp_state st;
 	char why[1024], perf[1024], head[2200];
-	int code;
 
 	/*
 	 * A peer that closes while we write (a TLS ClientHello after STARTTLS)
@@ -123,13 +122,13 @@ main(int argc, char *argv[])
 		return unknown(err.msg);
 	}
 	if (pc.mx) {
-		if (dp_smtp_run(&pc.core, &srep, &code, &err) == -1) {
+		if (dp_smtp_run(&pc.core, &srep, &err) == -1) {
 			dp_smtp_report_clear(&srep);
 			return unknown(err.msg);
 		}
 		dp_plugin_facts_smtp(&srep, &facts);
 	} else {
-		if (dp_check_run(&pc.core, &crep, &code, &err) == -1) {
+		if (dp_check_run(&pc.core, &crep, &err) == -1) {
 			dp_check_report_clear(&crep);
 			return unknown(err.msg);
 		}

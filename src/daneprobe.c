@@ -58,6 +58,14 @@ finish(const struct dp_config *cfg, int rendered, const struct dp_check_report *
 	return code;
 }
 
+/* An error that stopped a command: said on stderr; its kind is the exit status. */
+static int
+fail(const struct dp_err *err)
+{
+	print_error(err->msg);
+	return err->kind == DP_ERR_USAGE ? DP_EXIT_USAGE : DP_EXIT_INTERNAL;
+}
+
 static int
 run_lookup(const struct dp_config *cfg)
 {
@@ -65,11 +73,10 @@ run_lookup(const struct dp_config *cfg)
 	struct dp_err err;
 	int code;
 
-	if (dp_lookup_run(cfg, &rep, &code, &err) == -1) {
-		print_error(err.msg);
-		return code;
-	}
-	code = finish(cfg, dp_renderer_for(cfg->format)->lookup(stdout, cfg, &rep), NULL, code);
+	if (dp_lookup_run(cfg, &rep, &err) == -1)
+		return fail(&err);
+	code = finish(cfg, dp_renderer_for(cfg->format)->lookup(stdout, cfg, &rep), NULL,
+	    rep.exit_code);
 	dp_lookup_report_clear(&rep);
 	return code;
 }
@@ -81,12 +88,12 @@ run_check(const struct dp_config *cfg)
 	struct dp_err err;
 	int code;
 
-	if (dp_check_run(cfg, &rep, &code, &err) == -1) {
-		print_error(err.msg);
+	if (dp_check_run(cfg, &rep, &err) == -1) {
 		dp_check_report_clear(&rep);
-		return code;
+		return fail(&err);
 	}
-	code = finish(cfg, dp_renderer_for(cfg->format)->check(stdout, cfg, &rep), &rep, code);
+	code = finish(cfg, dp_renderer_for(cfg->format)->check(stdout, cfg, &rep), &rep,
+	    rep.exit_code);
 	dp_check_report_clear(&rep);
 	return code;
 }
@@ -145,16 +152,14 @@ run_batch(const struct dp_config *cfg)
 	    dp_now_ms(), 0 };
 	struct dp_batch_summary sum;
 	struct dp_err err;
-	int code;
 
-	if (dp_batch_run(cfg, stream_emit, &so, &sum, &code, &err) == -1) {
+	if (dp_batch_run(cfg, stream_emit, &so, &sum, &err) == -1) {
 		show_progress(&so, true);
-		print_error(err.msg);
-		return code;
+		return fail(&err);
 	}
 	show_progress(&so, true);
 	return finish(cfg, so.failed ? -1 :
-	    dp_renderer_for(cfg->format)->batch_end(stdout, cfg, &sum), NULL, code);
+	    dp_renderer_for(cfg->format)->batch_end(stdout, cfg, &sum), NULL, sum.exit_code);
 }
 
 static int
@@ -164,13 +169,12 @@ run_smtp(const struct dp_config *cfg)
 	struct dp_err err;
 	int code;
 
-	if (dp_smtp_run(cfg, &rep, &code, &err) == -1) {
-		print_error(err.msg);
+	if (dp_smtp_run(cfg, &rep, &err) == -1) {
 		dp_smtp_report_clear(&rep);
-		return code;
+		return fail(&err);
 	}
 	code = finish(cfg, dp_renderer_for(cfg->format)->smtp(stdout, cfg, &rep), &rep.check,
-	    code);
+	    rep.exit_code);
 	dp_smtp_report_clear(&rep);
 	return code;
 }

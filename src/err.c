@@ -62,6 +62,15 @@ dp_err_set(struct dp_err *err, const char *fmt, ...)
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
 	dp_escape_ctl(err->msg, sizeof(err->msg), raw);
+	err->kind = DP_ERR_INTERNAL;
+	return -1;
+}
+
+int
+dp_err_kind(struct dp_err *err, enum dp_err_kind kind)
+{
+	if (err != NULL)
+		err->kind = kind;
 	return -1;
 }
 

@@ -63,7 +63,7 @@ lookup_done(struct dp_answer *ans, void *arg)
 
 int
 dp_lookup_run(const struct dp_config *cfg, struct dp_lookup_report *rep,
-    int *exit_code, struct dp_err *err)
+    struct dp_err *err)
 {
 	struct lookup_job job = { NULL, NULL };
 	struct dp_check_report crep;
@@ -74,18 +74,16 @@ dp_lookup_run(const struct dp_config *cfg, struct dp_lookup_report *rep,
 	int rc = -1;
 
 	memset(rep, 0, sizeof(*rep));
-	*exit_code = DP_EXIT_USAGE;
 	if (dp_lookup_owner(cfg, owner, sizeof(owner), err) == -1)
-		return -1;
-	if (dp_check_open(cfg, &crep, &job.check, exit_code, err) == -1)
+		return dp_err_kind(err, DP_ERR_USAGE);
+	if (dp_check_open(cfg, &crep, &job.check, err) == -1)
 		goto out;
 	dp_check_hold(job.check, 1);
 	if ((res = dp_check_resolver(job.check, err)) == NULL) {
 		/* A bad trust anchor, hints or resolver address is the user's to fix. */
-		*exit_code = DP_EXIT_USAGE;
+		dp_err_kind(err, DP_ERR_USAGE);
 		goto out;
 	}
-	*exit_code = DP_EXIT_INTERNAL;
 	rep->backend = dp_resolver_name(res);
 	if ((q = dp_resolver_query(res, owner, DP_TYPE_TLSA, lookup_done, &job, err)) == NULL ||
 	    dp_check_wait(job.check, err) == -1)
@@ -104,7 +102,6 @@ dp_lookup_run(const struct dp_config *cfg, struct dp_lookup_report *rep,
 		goto out;
 	}
 	rep->exit_code = dp_reason_exit(rep->set.reason);
-	*exit_code = rep->exit_code;
 	rc = 0;
 out:
 	/* Undelivered (the deadline, an error): cancelled before the resolver goes. */

@@ -15,13 +15,13 @@ struct dp_lookup_report {
 
 /*
  * Resolves the TLSA RRset named by cfg->args (HOST [PORT] or
- * _PORT._PROTO.HOST) on an event loop of its own and classifies it.
+ * _PORT._PROTO.HOST) as a batch of one query (check.c) and classifies it.
  * Returns 0 with *rep filled (even when the lookup failed: that is a
- * verdict), or -1 with err set when it could not run at all (bad
- * operands: DP_EXIT_USAGE in *exit_code; setup errors: DP_EXIT_INTERNAL).
+ * verdict), or -1 with err set when it could not run at all (its kind
+ * usage for bad operands or options, internal otherwise).
  */
 int	dp_lookup_run(const struct dp_config *cfg, struct dp_lookup_report *rep,
-	    int *exit_code, struct dp_err *err);
+	    struct dp_err *err);
 void	dp_lookup_report_clear(struct dp_lookup_report *rep);
 
 /* The TLSA owner for HOST [PORT] or _PORT._PROTO.HOST operands. */

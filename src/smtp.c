@@ -217,7 +217,7 @@ smtp_exit(const struct dp_smtp_report *rep)
 
 int
 dp_smtp_run(const struct dp_config *cfg, struct dp_smtp_report *rep,
-    int *exit_code, struct dp_err *err)
+    struct dp_err *err)
 {
 	struct smtp_job job = { cfg, rep, NULL, NULL };
 	struct dp_resolver *res;
@@ -225,17 +225,15 @@ dp_smtp_run(const struct dp_config *cfg, struct dp_smtp_report *rep,
 
 	memset(rep, 0, sizeof(*rep));
 	rep->max_mx = cfg->max_mx;
-	*exit_code = DP_EXIT_USAGE;
 	if (dp_name_canonical(cfg->args[0], rep->domain, sizeof(rep->domain), err) == -1) {
 		dp_err_prefix(err, "'%s'", cfg->args[0]);
-		return -1;
+		return dp_err_kind(err, DP_ERR_USAGE);
 	}
-	if (dp_check_open(cfg, &rep->check, &job.check, exit_code, err) == -1)
+	if (dp_check_open(cfg, &rep->check, &job.check, err) == -1)
 		goto out;
-	*exit_code = DP_EXIT_INTERNAL;
 	dp_check_hold(job.check, 1);
 	if ((res = dp_check_resolver(job.check, err)) == NULL) {
-		*exit_code = DP_EXIT_USAGE;
+		dp_err_kind(err, DP_ERR_USAGE);	/* a resolver the user's options cannot make */
 		goto out;
 	}
 	if ((job.q_mx = dp_resolver_query(res, rep->domain, DP_TYPE_MX, mx_answer, &job,
@@ -249,7 +247,6 @@ dp_smtp_run(const struct dp_config *cfg, struct dp_smtp_report *rep,
 		rep->mx_reason = classify_mx(&job, NULL);
 	}
 	rep->exit_code = smtp_exit(rep);
-	*exit_code = rep->exit_code;
 	rc = 0;
 out:
 	dp_query_cancel(job.q_mx);

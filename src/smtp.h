@@ -40,7 +40,7 @@ struct dp_smtp_report {
 
 /* As dp_check_run, for the domain in cfg->args[0]. */
 int	dp_smtp_run(const struct dp_config *cfg, struct dp_smtp_report *rep,
-	    int *exit_code, struct dp_err *err);
+	    struct dp_err *err);
 void	dp_smtp_report_clear(struct dp_smtp_report *rep);
 
 #endif
