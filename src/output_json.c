@@ -135,17 +135,25 @@ json_tlsaset(const struct dp_tlsaset *set)
 	    "from_dns", set->ans != NULL);
 }
 
+/* Writes doc (freed) with the dump flags; returns 0, or -1 when it could not be written. */
 static int
-json_emit(FILE *fp, json_t *doc)
+json_write(FILE *fp, json_t *doc, size_t flags)
 {
 	int rc;
 
 	if (doc == NULL)
 		return -1;
-	rc = json_dumpf(doc, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	rc = json_dumpf(doc, fp, flags | JSON_PRESERVE_ORDER);
 	fputc('\n', fp);
 	json_decref(doc);
 	return rc == 0 && !ferror(fp) ? 0 : -1;
+}
+
+/* One document, indented for people. */
+static int
+json_emit(FILE *fp, json_t *doc)
+{
+	return json_write(fp, doc, JSON_INDENT(2));
 }
 
 static int
@@ -338,14 +346,7 @@ json_smtp(FILE *fp, const struct dp_config *cfg, const struct dp_smtp_report *re
 static int
 json_emit_line(FILE *fp, json_t *doc)
 {
-	int rc;
-
-	if (doc == NULL)
-		return -1;
-	rc = json_dumpf(doc, fp, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	fputc('\n', fp);
-	json_decref(doc);
-	return rc == 0 && !ferror(fp) ? 0 : -1;
+	return json_write(fp, doc, JSON_COMPACT);
 }
 
 static int
