@@ -87,4 +87,19 @@ void	dp_query_complete(struct dp_query *q, enum dp_lookup_status status,
 extern const struct dp_backend_ops dp_backend_getdns;
 extern const struct dp_backend_ops dp_backend_unbound;
 
+/* The files of the resolver layer, to each other. */
+/* answer.c */
+struct dp_answer *dp_answer_new(const char *qname, uint16_t qtype, const char *backend);
+/* anchors.c: checks file; with res, keeps the anchors' owners. */
+int	dp_anchor_scan(const char *file, struct dp_resolver *res, struct dp_err *err);
+void	dp_anchors_free(struct dp_resolver *res);
+/* resolver.c: a query (inner: a sub-query of the resolver's own). */
+struct dp_query	*dp_query_start(struct dp_resolver *res, const char *name, uint16_t type,
+		    dp_resolve_cb *cb, void *arg, bool inner, struct dp_err *err);
+void	dp_query_cancel_ds(struct dp_query *q);
+void	dp_query_deliver_when_done(struct dp_query *q);
+/* resolver_ds.c: the DS recheck of a bogus answer, then the judgement. */
+void	dp_ds_walk_start(struct dp_query *q);
+void	dp_query_judge(struct dp_query *q);
+
 #endif
