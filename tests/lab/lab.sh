@@ -277,6 +277,8 @@ _gen_secure_zone() {
 		$tl.refused TLSA 3 1 1 $www
 		drip A 127.0.1.10
 		$tl.drip TLSA 3 1 1 $www
+		blackhole A 127.0.1.11
+		$tl.blackhole TLSA 3 1 1 $www
 		nodata A 127.0.1.1
 		$tl.nodata TXT "no TLSA here"
 		alias CNAME www.secure.example.
@@ -565,6 +567,7 @@ _gen_configs() {
 	127.0.1.7  443 silent
 	127.0.1.8  443 http
 	127.0.1.10 443 drip   $c/www-chain.pem $c/www.key
+	127.0.1.11 443 blackhole
 	EOF
 	for i in $(seq 1 49); do
 		echo "127.0.5.$i 443 tls $c/www-chain.pem $c/www.key"

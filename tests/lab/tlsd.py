@@ -9,6 +9,8 @@ CONFIG has one listener per line: ADDR PORT MODE [CHAINFILE KEYFILE]
   silent  accept and never send anything
   http    answer like a plain HTTP server (no TLS) and close
   drip    a real TLS server whose output is sent one byte a second
+  blackhole  a listener whose accept queue is full and never drained:
+          a connect to it never completes (its SYNs are dropped)
 FILE is created once every listener is bound, so the lab can wait on it.
 Only errors are logged (to stderr).
 """
@@ -17,6 +19,7 @@ import asyncio
 import logging
 import os
 import resource
+import socket
 import ssl
 import sys
 
@@ -141,7 +144,8 @@ def parse_config(path):
                 raise ValueError("%s:%d: want ADDR PORT MODE [CHAIN KEY]" % (path, lineno))
             addr, port, mode = fields[0], int(fields[1]), fields[2]
             needs_cert = mode in ("tls", "drip")
-            if mode not in ("tls", "silent", "http", "drip") or needs_cert != (len(fields) == 5):
+            if mode not in ("tls", "silent", "http", "drip", "blackhole") or \
+                    needs_cert != (len(fields) == 5):
                 raise ValueError("%s:%d: bad mode or missing/extra cert files" % (path, lineno))
             listeners.append((addr, port, mode, fields[3:]))
     return listeners
@@ -156,11 +160,35 @@ def exception_handler(loop, context):
     log.error("%s: %r", context.get("message"), exc)
 
 
+def blackhole(addr, port):
+    """A listener with a backlog of 0 whose queue two connections of our own
+    fill: the kernel then drops every further SYN, so a client's connect
+    hangs until its own timeout.  Nothing is ever accepted."""
+    s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port))
+    s.listen(0)
+    fill = []
+    for _ in range(2):
+        c = socket.socket(s.family)
+        c.setblocking(False)
+        try:
+            c.connect((addr, port))
+        except BlockingIOError:
+            pass
+        fill.append(c)
+    return s, fill
+
+
 async def main(config, ready):
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(exception_handler)
     servers = []
+    holes = []
     for addr, port, mode, files in parse_config(config):
+        if mode == "blackhole":
+            holes.append(blackhole(addr, port))
+            continue
         kw = {"reuse_address": True, "backlog": BACKLOG}
         if mode == "tls":
             cb = serve_tls
