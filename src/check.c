@@ -32,7 +32,7 @@ job_maybe_done(struct dp_check *job)
 	if (job->holds > 0)
 		return;
 	for (i = 0; i < job->rep->ntargets; i++)
-		if (job->jobs[i].job != NULL && !job->jobs[i].done)
+		if (job->jobs[i].job != NULL && job->jobs[i].state != CK_REPORTED)
 			return;
 	job->finished = true;
 	event_base_loopbreak(job->base);
@@ -46,7 +46,7 @@ job_maybe_done(struct dp_check *job)
 void
 ck_target_settle(struct dp_check_target *t)
 {
-	if (!t->done && !ck_target_busy(t))
+	if (t->state == CK_DONE)
 		event_active(t->job->sweeper, EV_TIMEOUT, 0);
 }
 
@@ -147,7 +147,7 @@ sweep_cb(evutil_socket_t fd, short what, void *arg)
 	for (i = 0; i < job->rep->ntargets; i++) {
 		struct dp_check_target *t = &job->jobs[i];
 
-		if (t->job == NULL || t->done || ck_target_busy(t))
+		if (t->job == NULL || t->state != CK_DONE)
 			continue;
 		ck_target_finish(t);
 		if (job->sink != NULL) {
@@ -179,7 +179,7 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 	size_t i;
 
 	for (i = 0; i < job->rep->ntargets; i++)
-		if (job->jobs[i].job != NULL && !job->jobs[i].done)
+		if (job->jobs[i].job != NULL && job->jobs[i].state != CK_REPORTED)
 			ck_target_expire(&job->jobs[i], job->cfg->timeout_ms);
 	job->deadline_passed = true;
 	job->finished = true;
@@ -404,7 +404,7 @@ dp_check_add(struct dp_check *c, const struct dp_target *tg,
 		ck_target_abandon(t, err);
 	if (ck_target_start(t, err) == -1)
 		ck_target_abandon(t, err);
-	ck_target_progress(t);
+	ck_target_step(t);
 	return t->res;
 }
 
@@ -457,7 +457,7 @@ dp_check_wait(struct dp_check *c, struct dp_err *err)
 		if (t->job == NULL)
 			continue;
 		/* The loop is over (done, or the deadline): no callback holds a job. */
-		if (!t->done)
+		if (t->state != CK_REPORTED)
 			ck_target_finish(t);
 		if (c->sink != NULL)
 			slot_hand_over(c, t);
@@ -477,7 +477,7 @@ dp_check_close(struct dp_check *c)
 		return;
 	/* Jobs never waited for (an error on the way) have no result: just freed. */
 	for (i = 0; c->jobs != NULL && c->rep != NULL && i < c->rep->ntargets; i++)
-		if (c->jobs[i].job != NULL && !c->jobs[i].done)
+		if (c->jobs[i].job != NULL && c->jobs[i].state != CK_REPORTED)
 			ck_target_free(&c->jobs[i]);
 	free(c->jobs);
 	free(c->dests);

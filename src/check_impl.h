@@ -22,11 +22,28 @@ struct dp_dest {
 	size_t	active;
 };
 
+/*
+ * Where a target is; ck_target_step is the one place that moves it on.
+ * RESOLVING: its TLSA and address lookups are under way; EXPANDING: the
+ * address answers came through a secure CNAME chain, and the expanded
+ * name's TLSA lookup is under way (RFC 7671 section 7); PROBING: the TLSA
+ * records are decided and its addresses' probes run (those that got here
+ * first waited, connected, for this); DONE: nothing is left to wait for,
+ * the sweeper builds its result; REPORTED: it has one, the job is freed.
+ */
+enum ck_state {
+	CK_RESOLVING = 0,
+	CK_EXPANDING,
+	CK_PROBING,
+	CK_DONE,
+	CK_REPORTED,
+};
+
 /* The live state of one target: private, freed as soon as its result is built. */
 struct dp_check_target {
 	struct dp_check		*job;
 	struct dp_target_result	*res;		/* its slot in the report, filled when done */
-	bool			 done;
+	enum ck_state		 state;
 	struct event		*timer;		/* streaming: the target's own bound */
 	struct dp_target	 tg;
 	struct dp_target_opts	 opts;
@@ -35,7 +52,7 @@ struct dp_check_target {
 	struct dp_answer	*addr_ans[2];	/* A, AAAA (NULL: not asked) */
 	struct dp_tlsaset	 tlsa;		/* at the name itself */
 	struct dp_tlsaset	 tlsa_exp;	/* at the CNAME-expanded name, if asked */
-	bool			 tlsa_done, tlsa_exp_done, tlsa_decided;
+	bool			 tlsa_done, tlsa_exp_done;	/* answered, or given up */
 	bool			 out_of_band;	/* --tlsa / --tlsa-file */
 	bool			 used_expanded;	/* RFC 7671 section 7 base domain */
 	char			 expanded[DP_NAME_TEXT_MAX];
@@ -99,8 +116,8 @@ struct dp_resolver *ck_job_resolver(struct dp_check *c, struct dp_err *err);
 
 /* check_target.c: one target's lookups, TLSA decision and probes. */
 const struct dp_tlsaset *ck_tlsa_in_force(const struct dp_check_target *t);
-bool	ck_target_busy(const struct dp_check_target *t);
-void	ck_target_progress(struct dp_check_target *t);
+/* Moves t on as far as what it has lets it (the one transition function). */
+void	ck_target_step(struct dp_check_target *t);
 int	ck_target_load_out_of_band(struct dp_check_target *t, const struct dp_config *cfg,
 	    struct dp_err *err);
 /* Starts the lookups (or the probe of an address).  Returns 0 or -1 with err set. */

@@ -179,5 +179,5 @@ ck_target_finish(struct dp_check_target *t)
 		memset(&t->tlsa, 0, sizeof(t->tlsa));
 	}
 	ck_target_free(t);
-	t->done = true;
+	t->state = CK_REPORTED;
 }

@@ -28,18 +28,15 @@ ck_tlsa_in_force(const struct dp_check_target *t)
 	return t->used_expanded ? &t->tlsa_exp : &t->tlsa;
 }
 
-
-bool
-ck_target_busy(const struct dp_check_target *t)
+static bool
+probes_done(const struct dp_check_target *t)
 {
 	size_t i;
 
-	if (t->q_tlsa || t->q_tlsa_exp || t->q_addr[0] || t->q_addr[1] || !t->tlsa_decided)
-		return true;
 	for (i = 0; i < t->nprobes; i++)
 		if (t->probes[i].phase != DP_PHASE_DONE)
-			return true;
-	return false;
+			return false;
+	return true;
 }
 
 static SSL_CTX *
@@ -100,11 +97,11 @@ probe_event(struct dp_probe *p, void *arg)
 {
 	struct dp_check_target *t = arg;
 
-	if (p->phase == DP_PHASE_READY && t->tlsa_decided)
+	if (p->phase == DP_PHASE_READY && t->state >= CK_PROBING)
 		probe_advance(t, p);
 	else if (p->phase == DP_PHASE_DONE) {
 		ck_probe_release(t->job, p);
-		ck_target_settle(t);
+		ck_target_step(t);
 	}
 }
 
@@ -200,7 +197,7 @@ target_tlsa_answer(struct dp_check_target *t, struct dp_tlsaset *set, bool *done
 	*done = true;
 	if (dp_tlsaset_from_answer(set, ans, t->opts.smtp) == -1)
 		set->reason = DP_R_INTERNAL;
-	ck_target_progress(t);
+	ck_target_step(t);
 }
 
 static void
@@ -253,7 +250,7 @@ addr_answer(struct dp_check_target *t, int idx, struct dp_answer *ans)
 		}
 	}
 	target_maybe_expand(t, ans);
-	ck_target_progress(t);
+	ck_target_step(t);
 }
 
 static void
@@ -304,7 +301,6 @@ target_decide_tlsa(struct dp_check_target *t)
 {
 	size_t i;
 
-	t->tlsa_decided = true;
 	t->dns_ms = dp_now_ms() - t->job->started_ms;
 	if (t->expanded[0] != '\0' && t->tlsa_exp_done &&
 	    dp_reason_exit(t->tlsa_exp.reason) != DP_EXIT_NOT_IN_FORCE)
@@ -323,12 +319,33 @@ target_decide_tlsa(struct dp_check_target *t)
 }
 
 void
-ck_target_progress(struct dp_check_target *t)
+ck_target_step(struct dp_check_target *t)
 {
-	if (!t->tlsa_decided && t->tlsa_done && t->q_addr[0] == NULL &&
-	    t->q_addr[1] == NULL && t->q_tlsa_exp == NULL)
-		target_decide_tlsa(t);
-	ck_target_settle(t);
+	for (;;)
+		switch (t->state) {
+		case CK_RESOLVING:
+			if (!t->tlsa_done || t->q_addr[0] != NULL || t->q_addr[1] != NULL)
+				return;
+			/* A secure CNAME chain started a lookup at the expanded name. */
+			t->state = t->q_tlsa_exp != NULL ? CK_EXPANDING : CK_PROBING;
+			if (t->state == CK_PROBING)
+				target_decide_tlsa(t);	/* may end probes, and step again */
+			break;
+		case CK_EXPANDING:
+			if (t->q_tlsa_exp != NULL)
+				return;
+			t->state = CK_PROBING;
+			target_decide_tlsa(t);
+			break;
+		case CK_PROBING:
+			if (!probes_done(t))
+				return;
+			t->state = CK_DONE;
+			ck_target_settle(t);
+			return;
+		default:
+			return;
+		}
 }
 
 int
@@ -483,6 +500,5 @@ ck_target_expire(struct dp_check_target *t, unsigned bound_ms)
 			dp_query_cancel(t->q_addr[j]);
 			t->q_addr[j] = NULL;
 		}
-	if (!t->tlsa_decided)
-		target_decide_tlsa(t);
+	ck_target_step(t);
 }
