@@ -50,7 +50,7 @@ count(struct batch *b, const struct dp_target_result *r)
 }
 
 static void
-sink(const struct dp_target_result *r, void *arg)
+sink(struct dp_target_result *r, void *arg)
 {
 	struct batch *b = arg;
 

@@ -498,7 +498,7 @@ dp_check_run(const struct dp_config *cfg, struct dp_check_report *rep,
     struct dp_err *err)
 {
 	struct dp_target tgs[DP_MAX_TARGETS];
-	struct dp_target_opts opts = { cfg->dialect, false, -1 };
+	struct dp_target_opts opts = { cfg->dialect, false, -1, 0 };
 	struct dp_check *c = NULL;
 	int i, rc = -1;
 

@@ -56,7 +56,8 @@ const struct dp_target_result *dp_check_add(struct dp_check *c, const struct dp_
  * feed is called whenever slots have come free (dp_check_free_slots) to
  * add more.  Call before adding any target.  Returns 0 or -1 with err set.
  */
-typedef void dp_check_sink(const struct dp_target_result *r, void *arg);
+/* The sink may take r over (copy it, then zero it); what it leaves is freed. */
+typedef void dp_check_sink(struct dp_target_result *r, void *arg);
 typedef void dp_check_feed(struct dp_check *c, void *arg);
 int	dp_check_stream(struct dp_check *c, unsigned window, dp_check_sink *sink,
 	    dp_check_feed *feed, void *arg, struct dp_err *err);

@@ -63,6 +63,7 @@ dp_usage(FILE *fp)
 	    "usage: daneprobe lookup [options] HOST [PORT]\n"
 	    "       daneprobe check [options] TARGET ...\n"
 	    "       daneprobe check [options] -f FILE|-\n"
+	    "       daneprobe smtp [options] -f FILE|-\n"
 	    "       daneprobe smtp [options] DOMAIN\n"
 	    "options:\n"
 	    "  -4, -6                 use only IPv4 / IPv6 addresses\n"
@@ -198,10 +199,10 @@ check_combinations(const struct dp_config *cfg, struct dp_err *err)
 		return dp_err_set(err, "--tlsa and --tlsa-file are for check, not lookup");
 	if (cfg->cmd == DP_CMD_LOOKUP && (cfg->nargs < 1 || cfg->nargs > 2))
 		return dp_err_set(err, "lookup takes HOST [PORT]");
-	if (cfg->target_file != NULL && cfg->cmd != DP_CMD_CHECK)
-		return dp_err_set(err, "-f is for check");
+	if (cfg->target_file != NULL && cfg->cmd == DP_CMD_LOOKUP)
+		return dp_err_set(err, "-f is for check and smtp");
 	if (cfg->target_file != NULL && cfg->nargs > 0)
-		return dp_err_set(err, "check takes targets from -f or as operands, not both");
+		return dp_err_set(err, "targets come from -f or as operands, not both");
 	if (cfg->target_file != NULL && cfg->save_chain != NULL)
 		return dp_err_set(err, "--save-chain is not for -f (results are not kept)");
 	if (cfg->target_file == NULL && (cfg->shard_n > 1 || cfg->window != DP_DEFAULT_WINDOW ||
@@ -209,8 +210,8 @@ check_combinations(const struct dp_config *cfg, struct dp_err *err)
 		return dp_err_set(err, "-j, --shard and --target-timeout are for -f");
 	if (cfg->cmd == DP_CMD_CHECK && cfg->nargs < 1 && cfg->target_file == NULL)
 		return dp_err_set(err, "check takes at least one TARGET (or -f FILE)");
-	if (cfg->cmd == DP_CMD_SMTP && cfg->nargs != 1)
-		return dp_err_set(err, "smtp takes one DOMAIN");
+	if (cfg->cmd == DP_CMD_SMTP && cfg->nargs != 1 && cfg->target_file == NULL)
+		return dp_err_set(err, "smtp takes one DOMAIN (or -f FILE)");
 	if (cfg->cmd == DP_CMD_SMTP && cfg->dialect != NULL)
 		return dp_err_set(err, "smtp always speaks SMTP on port 25; --starttls is for check");
 	if (cfg->cmd == DP_CMD_LOOKUP && cfg->dialect != NULL)

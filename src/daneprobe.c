@@ -162,6 +162,34 @@ run_batch(const struct dp_config *cfg)
 	    dp_renderer_for(cfg->format)->batch_end(stdout, cfg, &sum), NULL, sum.exit_code);
 }
 
+struct domain_out {
+	const struct dp_config	*cfg;
+	int			 failed;
+};
+
+static void
+domain_emit(const struct dp_smtp_report *rep, void *arg)
+{
+	struct domain_out *d = arg;
+
+	if (dp_renderer_for(d->cfg->format)->domain(stdout, d->cfg, rep) == -1 ||
+	    fflush(stdout) != 0)
+		d->failed = 1;
+}
+
+static int
+run_smtp_batch(const struct dp_config *cfg)
+{
+	struct domain_out d = { cfg, 0 };
+	struct dp_batch_summary sum;
+	struct dp_err err;
+
+	if (dp_smtp_batch_run(cfg, domain_emit, &d, &sum, &err) == -1)
+		return fail(&err);
+	return finish(cfg, d.failed ? -1 :
+	    dp_renderer_for(cfg->format)->batch_end(stdout, cfg, &sum), NULL, sum.exit_code);
+}
+
 static int
 run_smtp(const struct dp_config *cfg)
 {
@@ -233,7 +261,7 @@ main(int argc, char *argv[])
 	case DP_CMD_CHECK:
 		return cfg.target_file != NULL ? run_batch(&cfg) : run_check(&cfg);
 	case DP_CMD_SMTP:
-		return run_smtp(&cfg);
+		return cfg.target_file != NULL ? run_smtp_batch(&cfg) : run_smtp(&cfg);
 	default:
 		return DP_EXIT_USAGE;
 	}

@@ -98,6 +98,9 @@ dp_mx_host_outcome(const struct dp_mx_host *h, char *buf, size_t len)
 	case DP_MX_LEFT_OUT:
 		snprintf(buf, len, "not checked: over --max-mx");
 		break;
+	case DP_MX_NOT_STARTED:
+		snprintf(buf, len, "not checked: the run's deadline (-t) came first");
+		break;
 	}
 	return buf;
 }

@@ -31,6 +31,9 @@ struct dp_renderer {
 		    const struct dp_target_result *r);
 	int	(*batch_end)(FILE *fp, const struct dp_config *cfg,
 		    const struct dp_batch_summary *sum);
+	/* smtp -f: one domain as it is done (JSON: one line). */
+	int	(*domain)(FILE *fp, const struct dp_config *cfg,
+		    const struct dp_smtp_report *rep);
 };
 
 const struct dp_renderer	*dp_renderer_for(enum dp_format format);

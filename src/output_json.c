@@ -283,7 +283,8 @@ json_mx_target(const struct dp_target_result *t)
 static json_t *
 json_mx_host(const struct dp_smtp_report *rep, const struct dp_mx_host *h)
 {
-	static const char *const states[] = { "checked", "unusable", "left-out" };
+	static const char *const states[] = { "checked", "unusable", "left-out",
+	    "not-started" };
 	bool judged = rep->mx_reason == DP_R_MX_SECURE;
 
 	return json_pack("{s:o, s:i, s:o, s:o}",
@@ -311,8 +312,8 @@ json_check(FILE *fp, const struct dp_config *cfg, const struct dp_check_report *
 	    "targets", targets));
 }
 
-static int
-json_smtp(FILE *fp, const struct dp_config *cfg, const struct dp_smtp_report *rep)
+static json_t *
+json_smtp_doc(const struct dp_smtp_report *rep)
 {
 	json_t *targets = json_array(), *hosts = json_array();
 	char summary[1024];
@@ -323,7 +324,7 @@ json_smtp(FILE *fp, const struct dp_config *cfg, const struct dp_smtp_report *re
 	for (i = 0; i < rep->nhosts; i++)
 		json_array_append_new(hosts, json_mx_host(rep, &rep->hosts[i]));
 	dp_smtp_summary(rep, summary, sizeof(summary));
-	return json_emit(fp, json_pack("{s:i, s:o, s:i, s:o, s:o, s:o, s:{s:o, s:o, s:o, s:o, s:o}, s:b, s:b, s:I, s:o}",
+	return json_pack("{s:i, s:o, s:i, s:o, s:o, s:o, s:{s:o, s:o, s:o, s:o, s:o}, s:b, s:b, s:I, s:o}",
 	    "version", DP_JSON_VERSION,
 	    "command", jstr("smtp"),
 	    "exit", rep->exit_code,
@@ -339,7 +340,13 @@ json_smtp(FILE *fp, const struct dp_config *cfg, const struct dp_smtp_report *re
 	    "implicit_mx", rep->implicit_mx,
 	    "null_mx", rep->null_mx,
 	    "elapsed_ms", (json_int_t)rep->check.elapsed_ms,
-	    "targets", targets));
+	    "targets", targets);
+}
+
+static int
+json_smtp(FILE *fp, const struct dp_config *cfg, const struct dp_smtp_report *rep)
+{
+	return json_emit(fp, json_smtp_doc(rep));
 }
 
 /* JSON Lines: one compact object a line, so a reader can take each as it comes. */
@@ -356,11 +363,17 @@ json_stream_target(FILE *fp, const struct dp_config *cfg, const struct dp_target
 }
 
 static int
+json_stream_domain(FILE *fp, const struct dp_config *cfg, const struct dp_smtp_report *rep)
+{
+	return json_emit_line(fp, json_smtp_doc(rep));
+}
+
+static int
 json_batch_end(FILE *fp, const struct dp_config *cfg, const struct dp_batch_summary *sum)
 {
 	return json_emit_line(fp, json_pack("{s:i, s:o, s:i, s:o, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I}}",
 	    "version", DP_JSON_VERSION,
-	    "command", jstr("check"),
+	    "command", jstr(cfg->cmd == DP_CMD_SMTP ? "smtp" : "check"),
 	    "exit", sum->exit_code,
 	    "backend", sum->backend != NULL ? jstr(sum->backend) : json_null(),
 	    "elapsed_ms", (json_int_t)sum->elapsed_ms,
@@ -380,4 +393,5 @@ const struct dp_renderer dp_renderer_json = {
 	.smtp = json_smtp,
 	.target = json_stream_target,
 	.batch_end = json_batch_end,
+	.domain = json_stream_domain,
 };

@@ -289,10 +289,12 @@ text_stream_target(FILE *fp, const struct dp_config *cfg, const struct dp_target
 static int
 text_batch_end(FILE *fp, const struct dp_config *cfg, const struct dp_batch_summary *sum)
 {
-	line(fp, "%zu target%s: %zu OK, %zu FAIL, %zu DANE NOT IN FORCE, %zu COULD NOT "
-	    "CHECK, %zu not a target; worst %s (exit %d), %llu ms", sum->results,
+	const char *what = cfg->cmd == DP_CMD_SMTP ? "domain" : "target";
+
+	line(fp, "%zu %s%s: %zu OK, %zu FAIL, %zu DANE NOT IN FORCE, %zu COULD NOT "
+	    "CHECK, %zu not a %s; worst %s (exit %d), %llu ms", sum->results, what,
 	    sum->results == 1 ? "" : "s", sum->ok, sum->fail, sum->not_in_force,
-	    sum->unchecked, sum->bad, dp_exit_word(sum->exit_code), sum->exit_code,
+	    sum->unchecked, sum->bad, what, dp_exit_word(sum->exit_code), sum->exit_code,
 	    (unsigned long long)sum->elapsed_ms);
 	return ferror(fp) ? -1 : 0;
 }
@@ -304,4 +306,5 @@ const struct dp_renderer dp_renderer_text = {
 	.smtp = text_smtp,
 	.target = text_stream_target,
 	.batch_end = text_batch_end,
+	.domain = text_smtp,
 };

@@ -27,6 +27,7 @@ struct dp_target_opts {
 	const struct dp_dialect	*dialect;	/* STARTTLS prelude, or NULL */
 	bool			 smtp;		/* RFC 7672 rules: PKIX usages unusable */
 	int			 mx_pref;	/* MX preference, -1: not from MX */
+	unsigned		 tag;		/* the caller's, carried into the result */
 };
 
 /* How one TLSA record fared at one address. */

@@ -17,14 +17,27 @@
 #include <string.h>
 #include <strings.h>
 
+#include <event2/event.h>
+
+#include "batch.h"
+#include "batchfile.h"
 #include "dnsmsg.h"
 #include "smtp.h"
+
+struct smtp_batch;
 
 struct smtp_job {
 	const struct dp_config	*cfg;
 	struct dp_smtp_report	*rep;
 	struct dp_check		*check;
 	struct dp_query		*q_mx;
+	/* smtp -f only: one domain of a list, sharing the batch */
+	struct smtp_batch	*b;
+	struct dp_smtp_report	 own;		/* rep points here */
+	bool			 in_use, mx_done, implicit_done;
+	size_t			 next;		/* the next MX host to add */
+	size_t			 added, outstanding;	/* targets added, not yet back */
+	unsigned		 tag_base;	/* slot << 8: results find their domain */
 };
 
 static int
@@ -136,7 +149,7 @@ mx_unusable(struct dp_smtp_report *rep, struct dp_mx_host *h, const char *what,
 static void
 add_mx_target(struct smtp_job *job, struct dp_mx_host *h, const char *host, int pref)
 {
-	struct dp_target_opts opts = { &dp_dialect_smtp, true, pref };
+	struct dp_target_opts opts = { &dp_dialect_smtp, true, pref, job->tag_base + job->added };
 	const struct dp_target_result *t;
 	char owner[DP_NAME_TEXT_MAX];
 	struct dp_target tg;
@@ -163,34 +176,39 @@ add_mx_target(struct smtp_job *job, struct dp_mx_host *h, const char *host, int 
 	}
 	if ((t = dp_check_add(job->check, &tg, &opts, &err)) == NULL)
 		mx_unusable(job->rep, h, "", err.msg);
-	else if (h != NULL)
-		h->target = t;
+	else {
+		if (h != NULL)
+			h->target = t;
+		job->added++;
+		job->outstanding++;
+	}
 }
+
+static void	domain_add_hosts(struct smtp_job *job);
 
 static void
 mx_answer(struct dp_answer *ans, void *arg)
 {
 	struct smtp_job *job = arg;
 	struct dp_smtp_report *rep = job->rep;
+	struct dp_check *check = job->check;
 	size_t i;
 
 	job->q_mx = NULL;
 	rep->mx = ans;
 	rep->mx_reason = classify_mx(job, ans);
-	if (rep->mx_reason == DP_R_MX_SECURE) {
-		if (rep->implicit_mx)
-			add_mx_target(job, NULL, rep->domain, -1);
-		for (i = 0; i < rep->nhosts; i++) {
-			struct dp_mx_host *h = &rep->hosts[i];
-
-			if (i >= job->cfg->max_mx) {
-				h->state = DP_MX_LEFT_OUT;
-				rep->nleft_out++;
-			} else
-				add_mx_target(job, h, h->host, h->preference);
+	job->mx_done = true;
+	if (rep->mx_reason == DP_R_MX_SECURE)
+		for (i = job->cfg->max_mx; i < rep->nhosts; i++) {
+			rep->hosts[i].state = DP_MX_LEFT_OUT;
+			rep->nleft_out++;
 		}
-	}
-	dp_check_hold(job->check, -1);
+	/*
+	 * The hosts go in as slots allow (a list shares the batch's window);
+	 * with a list, that may report the domain and free job at once.
+	 */
+	domain_add_hosts(job);
+	dp_check_hold(check, -1);
 }
 
 /*
@@ -219,9 +237,13 @@ int
 dp_smtp_run(const struct dp_config *cfg, struct dp_smtp_report *rep,
     struct dp_err *err)
 {
-	struct smtp_job job = { cfg, rep, NULL, NULL };
+	struct smtp_job job;
 	struct dp_resolver *res;
 	int rc = -1;
+
+	memset(&job, 0, sizeof(job));
+	job.cfg = cfg;
+	job.rep = rep;
 
 	memset(rep, 0, sizeof(*rep));
 	rep->max_mx = cfg->max_mx;
@@ -261,4 +283,381 @@ dp_smtp_report_clear(struct dp_smtp_report *rep)
 	free(rep->hosts);
 	dp_check_report_clear(&rep->check);
 	memset(rep, 0, sizeof(*rep));
+}
+
+/*
+ * smtp -f: a list of mail domains on one batch.  A few domains are in
+ * flight at once; each domain's MX hosts become targets of the shared
+ * batch as its slots allow, their results come back tagged with the
+ * domain, and a domain is reported when its last host is done.  The same
+ * accounting as check -f: every line gets a report, a bad one
+ * "bad-target", one the deadline left unstarted "not-started".
+ */
+struct smtp_batch {
+	const struct dp_config	*cfg;
+	struct dp_check		*check;
+	struct dp_resolver	*res;
+	struct dp_batchfile	 bf;
+	struct event		*readable;
+	bool			 ended;
+	struct smtp_job		*doms;
+	size_t			 ndoms;
+	bool			 in_sink;	/* the batch feeds us after its sweep */
+	bool			 draining;	/* after the deadline: no new domain */
+	bool			 feeding, feed_again;	/* smtp_feed is not re-entered */
+	dp_smtp_emit		*emit;
+	void			*arg;
+	struct dp_batch_summary	*sum;
+};
+
+static size_t
+host_limit(const struct smtp_job *job)
+{
+	return job->rep->nhosts < job->cfg->max_mx ? job->rep->nhosts : job->cfg->max_mx;
+}
+
+/* Hosts of a secure MX RRset not yet added (waiting for slots). */
+static bool
+domain_waits(const struct smtp_job *job)
+{
+	const struct dp_smtp_report *rep = job->rep;
+
+	return job->mx_done && rep->mx_reason == DP_R_MX_SECURE &&
+	    ((rep->implicit_mx && !job->implicit_done) || job->next < host_limit(job));
+}
+
+static void
+emit_report(struct smtp_batch *b, struct dp_smtp_report *rep)
+{
+	struct dp_batch_summary *s = b->sum;
+
+	s->results++;
+	switch (rep->exit_code) {
+	case DP_EXIT_OK:		s->ok++; break;
+	case DP_EXIT_FAIL:		s->fail++; break;
+	case DP_EXIT_NOT_IN_FORCE:	s->not_in_force++; break;
+	case DP_EXIT_UNCHECKED:		s->unchecked++; break;
+	default:			s->bad++; break;
+	}
+	s->exit_code = dp_exit_worst(s->exit_code, rep->exit_code);
+	b->emit(rep, b->arg);
+}
+
+static void	smtp_feed(struct dp_check *c, void *arg);
+
+/* The domain's last host is back: its report, then the slot is free. */
+static void
+domain_finish(struct smtp_job *job)
+{
+	struct dp_smtp_report *rep = job->rep;
+	size_t i;
+
+	rep->check.ntargets = job->added;
+	for (i = 0; i < job->added; i++)
+		rep->check.exit_code = dp_exit_worst(rep->check.exit_code,
+		    rep->check.targets[i].exit_code);
+	struct smtp_batch *b = job->b;
+
+	rep->exit_code = smtp_exit(rep);
+	emit_report(b, rep);
+	dp_smtp_report_clear(rep);
+	memset(job, 0, sizeof(*job));
+	/*
+	 * Its slot in the window is free: the next domain starts now, unless
+	 * this is the batch's sweep handing over a result (it feeds after).
+	 */
+	if (!b->in_sink && !b->draining)
+		smtp_feed(b->check, b);
+}
+
+static void
+domain_maybe_done(struct smtp_job *job)
+{
+	if (job->in_use && job->mx_done && !domain_waits(job) && job->outstanding == 0)
+		domain_finish(job);
+}
+
+/* Adds what hosts the batch has slots for; with a list, reports the domain when done. */
+static void
+domain_add_hosts(struct smtp_job *job)
+{
+	struct dp_smtp_report *rep = job->rep;
+	size_t limit = host_limit(job);
+
+	if (job->mx_done && rep->mx_reason == DP_R_MX_SECURE) {
+		if (rep->implicit_mx && !job->implicit_done) {
+			if (dp_check_free_slots(job->check) == 0)
+				return;
+			job->implicit_done = true;
+			add_mx_target(job, NULL, rep->domain, -1);
+		}
+		while (job->next < limit) {
+			struct dp_mx_host *h = &rep->hosts[job->next];
+
+			if (dp_check_free_slots(job->check) == 0)
+				return;
+			job->next++;
+			add_mx_target(job, h, h->host, h->preference);
+		}
+	}
+	if (job->b != NULL)
+		domain_maybe_done(job);
+}
+
+/* A host's result, into its domain's report (the sink takes it over). */
+static void
+smtp_sink(struct dp_target_result *r, void *arg)
+{
+	struct smtp_batch *b = arg;
+	struct smtp_job *job = &b->doms[r->opts.tag >> 8];
+	size_t idx = r->opts.tag & 0xff;
+
+	if (idx <= job->cfg->max_mx) {
+		job->rep->check.targets[idx] = *r;
+		memset(r, 0, sizeof(*r));
+	}
+	job->outstanding--;
+	b->in_sink = true;
+	domain_maybe_done(job);
+	b->in_sink = false;
+}
+
+/* A report for a line that was not checked: reason, and why. */
+static void
+emit_unchecked_domain(struct smtp_batch *b, const struct dp_batch_entry *e,
+    enum dp_reason reason, const char *why)
+{
+	struct dp_smtp_report rep;
+
+	memset(&rep, 0, sizeof(rep));
+	if (e->text[0] != '\0')
+		snprintf(rep.domain, sizeof(rep.domain), "%.500s.", e->text);
+	else
+		snprintf(rep.domain, sizeof(rep.domain), "line %u.", e->line);
+	rep.mx_reason = reason;
+	snprintf(rep.mx_detail, sizeof(rep.mx_detail), "line %u: %.200s", e->line, why);
+	rep.exit_code = dp_reason_exit(reason);
+	emit_report(b, &rep);
+}
+
+static bool
+domain_start(struct smtp_batch *b, struct smtp_job *job, const char *domain,
+    struct dp_err *err)
+{
+	memset(job, 0, sizeof(*job));
+	job->cfg = b->cfg;
+	job->b = b;
+	job->check = b->check;
+	job->rep = &job->own;
+	job->in_use = true;
+	job->tag_base = (unsigned)(job - b->doms) << 8;
+	job->own.max_mx = b->cfg->max_mx;
+	snprintf(job->own.domain, sizeof(job->own.domain), "%s", domain);
+	if ((job->own.check.targets = calloc(b->cfg->max_mx + 1,
+	    sizeof(*job->own.check.targets))) == NULL) {
+		memset(job, 0, sizeof(*job));
+		return dp_err_set(err, "out of memory") == 0;
+	}
+	dp_check_hold(b->check, 1);	/* until its MX answer */
+	if ((job->q_mx = dp_resolver_query(b->res, domain, DP_TYPE_MX, mx_answer, job,
+	    err)) == NULL) {
+		dp_check_hold(b->check, -1);
+		job->mx_done = true;
+		job->own.mx_reason = DP_R_INTERNAL;
+		snprintf(job->own.mx_detail, sizeof(job->own.mx_detail), "%.200s", err->msg);
+		domain_maybe_done(job);
+	}
+	return true;
+}
+
+static void
+smtp_readable_cb(evutil_socket_t fd, short what, void *arg)
+{
+	smtp_feed(((struct smtp_batch *)arg)->check, arg);
+}
+
+static void	feed_once(struct smtp_batch *b);
+
+/*
+ * Domains waiting for slots first, then new domains while there is room.
+ * A domain that ends while we feed (no host to check) asks again rather
+ * than feeding from inside the feed.
+ */
+static void
+smtp_feed(struct dp_check *c, void *arg)
+{
+	struct smtp_batch *b = arg;
+
+	if (b->feeding) {
+		b->feed_again = true;
+		return;
+	}
+	b->feeding = true;
+	do {
+		b->feed_again = false;
+		feed_once(b);
+	} while (b->feed_again);
+	b->feeding = false;
+}
+
+static void
+feed_once(struct smtp_batch *b)
+{
+	struct dp_check *c = b->check;
+	struct dp_batch_entry e;
+	struct dp_err err;
+	char domain[DP_NAME_TEXT_MAX];
+	size_t i, busy = 0;
+
+	for (i = 0; i < b->ndoms; i++)
+		if (b->doms[i].in_use && domain_waits(&b->doms[i]))
+			domain_add_hosts(&b->doms[i]);
+	for (i = 0; i < b->ndoms; i++)
+		if (b->doms[i].in_use && (busy++, domain_waits(&b->doms[i])))
+			return;		/* the window is full: no new domain yet */
+	while (!b->ended && busy < b->ndoms) {
+		switch (dp_batchfile_next(&b->bf, &e, &err)) {
+		case DP_BATCH_TARGET:
+			if (e.tg.is_addr || dp_name_canonical(e.text, domain, sizeof(domain),
+			    &err) == -1) {
+				emit_unchecked_domain(b, &e, DP_R_BAD_TARGET, e.tg.is_addr ?
+				    "an address, not a mail domain" : err.msg);
+				break;
+			}
+			for (i = 0; i < b->ndoms && b->doms[i].in_use; i++)
+				;
+			if (i == b->ndoms) {	/* cannot be (busy < ndoms); fail closed */
+				emit_unchecked_domain(b, &e, DP_R_INTERNAL, "no free slot");
+				break;
+			}
+			if (domain_start(b, &b->doms[i], domain, &err))
+				busy++;
+			break;
+		case DP_BATCH_BAD:
+			emit_unchecked_domain(b, &e, DP_R_BAD_TARGET, err.msg);
+			break;
+		case DP_BATCH_WAIT:
+			event_add(b->readable, NULL);
+			return;
+		case DP_BATCH_END:
+			b->ended = true;
+			dp_check_hold(c, -1);
+			return;
+		}
+	}
+}
+
+/* After the run's deadline: the domains still open end, the rest of the list is reported. */
+static void
+smtp_drain(struct smtp_batch *b)
+{
+	struct dp_batch_entry e;
+	struct dp_err err;
+	size_t i, j;
+
+	b->draining = true;
+	for (i = 0; i < b->ndoms; i++) {
+		struct smtp_job *job = &b->doms[i];
+
+		if (!job->in_use)
+			continue;
+		if (job->q_mx != NULL) {
+			dp_query_cancel(job->q_mx);
+			job->q_mx = NULL;
+			job->rep->mx_reason = classify_mx(job, NULL);
+			job->mx_done = true;
+		}
+		for (j = job->next; job->rep->mx_reason == DP_R_MX_SECURE &&
+		    j < host_limit(job); j++) {
+			job->rep->hosts[j].state = DP_MX_NOT_STARTED;
+			job->rep->nleft_out++;
+		}
+		job->next = host_limit(job);
+		job->implicit_done = true;
+		job->outstanding = 0;
+		domain_finish(job);
+	}
+	while (!b->ended)
+		switch (dp_batchfile_next(&b->bf, &e, &err)) {
+		case DP_BATCH_TARGET:
+			emit_unchecked_domain(b, &e, DP_R_NOT_STARTED, "not started");
+			break;
+		case DP_BATCH_BAD:
+			emit_unchecked_domain(b, &e, DP_R_BAD_TARGET, err.msg);
+			break;
+		case DP_BATCH_WAIT:
+			memset(&e, 0, sizeof(e));
+			e.line = b->bf.line + 1;
+			emit_unchecked_domain(b, &e, DP_R_NOT_STARTED,
+			    "the rest of the list was not read before the deadline");
+			b->ended = true;
+			break;
+		case DP_BATCH_END:
+			b->ended = true;
+			break;
+		}
+}
+
+int
+dp_smtp_batch_run(const struct dp_config *cfg, dp_smtp_emit *emit, void *arg,
+    struct dp_batch_summary *sum, struct dp_err *err)
+{
+	struct dp_check_report rep;
+	struct smtp_batch b;
+	size_t i;
+	int rc = -1;
+
+	memset(&b, 0, sizeof(b));
+	memset(sum, 0, sizeof(*sum));
+	b.cfg = cfg;
+	b.emit = emit;
+	b.arg = arg;
+	b.sum = sum;
+	/* A domain has a few MX hosts: a quarter of the window's slots each. */
+	b.ndoms = cfg->window / 4 > 0 ? cfg->window / 4 : 1;
+	if (dp_batchfile_open(&b.bf, cfg->target_file, 25, NULL, cfg->shard_k,
+	    cfg->shard_n, err) == -1)
+		return dp_err_kind(err, DP_ERR_USAGE);
+	if (dp_check_open(cfg, &rep, &b.check, err) == -1)
+		goto out;
+	if ((b.doms = calloc(b.ndoms, sizeof(*b.doms))) == NULL ||
+	    dp_check_stream(b.check, cfg->window, smtp_sink, smtp_feed, &b, err) == -1) {
+		dp_err_set(err, "out of memory");
+		goto out;
+	}
+	if ((b.res = dp_check_resolver(b.check, err)) == NULL) {
+		dp_err_kind(err, DP_ERR_USAGE);
+		goto out;
+	}
+	if ((b.readable = event_new(dp_check_base(b.check), b.bf.fd, EV_READ,
+	    smtp_readable_cb, &b)) == NULL) {
+		dp_err_set(err, "out of memory");
+		goto out;
+	}
+	dp_check_hold(b.check, 1);	/* until the list is read to its end */
+	smtp_feed(b.check, &b);
+	if (dp_check_wait(b.check, err) == -1)
+		goto out;
+	smtp_drain(&b);
+	sum->backend = rep.backend;
+	sum->elapsed_ms = rep.elapsed_ms;
+	if (sum->results == 0 && cfg->shard_n == 1) {
+		dp_err_set(err, "%s: no domains", b.bf.path);
+		dp_err_kind(err, DP_ERR_USAGE);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (b.readable != NULL)
+		event_free(b.readable);
+	for (i = 0; b.doms != NULL && i < b.ndoms; i++)
+		if (b.doms[i].in_use) {
+			dp_query_cancel(b.doms[i].q_mx);
+			dp_smtp_report_clear(&b.doms[i].own);
+		}
+	free(b.doms);
+	dp_check_close(b.check);
+	dp_check_report_clear(&rep);
+	dp_batchfile_close(&b.bf);
+	return rc;
 }

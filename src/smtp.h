@@ -13,6 +13,7 @@ enum dp_mx_state {
 	DP_MX_CHECKED = 0,	/* a check target: see target */
 	DP_MX_UNUSABLE,		/* its name cannot be checked: a failure of that host */
 	DP_MX_LEFT_OUT,		/* over --max-mx: not checked */
+	DP_MX_NOT_STARTED,	/* smtp -f: the run's deadline came first */
 };
 
 struct dp_mx_host {
@@ -37,6 +38,19 @@ struct dp_smtp_report {
 	struct dp_check_report	 check;		/* one target per checked MX host */
 	int			 exit_code;
 };
+
+/* Called for each domain of smtp -f, in the order they are done. */
+typedef void dp_smtp_emit(const struct dp_smtp_report *rep, void *arg);
+
+/*
+ * smtp -f: the mail domains of cfg->target_file (this shard's), a few at a
+ * time on one batch, each report handed to emit when its last MX host is
+ * done; counted in sum as dp_batch_run counts targets.  Returns 0, or -1
+ * with err set (usage: the list cannot be read or holds no domain).
+ */
+struct dp_batch_summary;
+int	dp_smtp_batch_run(const struct dp_config *cfg, dp_smtp_emit *emit, void *arg,
+	    struct dp_batch_summary *sum, struct dp_err *err);
 
 /* As dp_check_run, for the domain in cfg->args[0]. */
 int	dp_smtp_run(const struct dp_config *cfg, struct dp_smtp_report *rep,
