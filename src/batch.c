@@ -33,20 +33,18 @@ struct batch {
 	struct dp_batch_summary	*sum;
 };
 
-static void
-count(struct batch *b, const struct dp_target_result *r)
+void
+dp_batch_count(struct dp_batch_summary *s, int exit_code)
 {
-	struct dp_batch_summary *s = b->sum;
-
 	s->results++;
-	switch (r->exit_code) {
+	switch (exit_code) {
 	case DP_EXIT_OK:		s->ok++; break;
 	case DP_EXIT_FAIL:		s->fail++; break;
 	case DP_EXIT_NOT_IN_FORCE:	s->not_in_force++; break;
 	case DP_EXIT_UNCHECKED:		s->unchecked++; break;
 	default:			s->bad++; break;
 	}
-	s->exit_code = dp_exit_worst(s->exit_code, r->exit_code);
+	s->exit_code = dp_exit_worst(s->exit_code, exit_code);
 }
 
 static void
@@ -54,7 +52,7 @@ sink(struct dp_target_result *r, void *arg)
 {
 	struct batch *b = arg;
 
-	count(b, r);
+	dp_batch_count(b->sum, r->exit_code);
 	b->emit(r, b->arg);
 }
 
@@ -127,31 +125,9 @@ feed(struct dp_check *c, void *arg)
 
 /* After the run's deadline: the rest of the list is reported, never dropped. */
 static void
-drain(struct batch *b)
+drain_one(const struct dp_batch_entry *e, enum dp_reason reason, const char *why, void *arg)
 {
-	struct dp_batch_entry e;
-	struct dp_err err;
-
-	while (!b->ended)
-		switch (dp_batchfile_next(&b->bf, &e, &err)) {
-		case DP_BATCH_TARGET:
-			emit_unchecked(b, &e, DP_R_NOT_STARTED, "not started");
-			break;
-		case DP_BATCH_BAD:
-			emit_unchecked(b, &e, DP_R_BAD_TARGET, err.msg);
-			break;
-		case DP_BATCH_WAIT:
-			/* A pipe whose rest we cannot wait for: one result says so. */
-			memset(&e, 0, sizeof(e));
-			e.line = b->bf.line + 1;
-			emit_unchecked(b, &e, DP_R_NOT_STARTED,
-			    "the rest of the list was not read before the deadline");
-			b->ended = true;
-			break;
-		case DP_BATCH_END:
-			b->ended = true;
-			break;
-		}
+	emit_unchecked(arg, e, reason, why);
 }
 
 int
@@ -186,7 +162,8 @@ dp_batch_run(const struct dp_config *cfg, dp_batch_emit *emit, void *arg,
 	if (dp_check_wait(b.check, err) == -1)
 		goto out;
 	if (!b.ended)
-		drain(&b);
+		dp_batchfile_drain(&b.bf, drain_one, &b);
+	b.ended = true;
 	sum->backend = rep.backend;
 	sum->elapsed_ms = rep.elapsed_ms;
 	if (sum->results == 0 && cfg->shard_n == 1) {

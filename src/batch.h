@@ -19,6 +19,9 @@ struct dp_batch_summary {
 	const char	*backend;	/* NULL: none was needed */
 };
 
+/* Counts one result of exit status exit_code in s. */
+void	dp_batch_count(struct dp_batch_summary *s, int exit_code);
+
 /* Called for each result, in the order they are done. */
 typedef void dp_batch_emit(const struct dp_target_result *r, void *arg);
 

@@ -226,3 +226,28 @@ dp_batchfile_next(struct dp_batchfile *bf, struct dp_batch_entry *e, struct dp_e
 			return DP_BATCH_BAD;
 	}
 }
+
+void
+dp_batchfile_drain(struct dp_batchfile *bf, dp_batch_unchecked *cb, void *arg)
+{
+	struct dp_batch_entry e;
+	struct dp_err err;
+
+	for (;;)
+		switch (dp_batchfile_next(bf, &e, &err)) {
+		case DP_BATCH_TARGET:
+			cb(&e, DP_R_NOT_STARTED, "not started", arg);
+			break;
+		case DP_BATCH_BAD:
+			cb(&e, DP_R_BAD_TARGET, err.msg, arg);
+			break;
+		case DP_BATCH_WAIT:
+			memset(&e, 0, sizeof(e));
+			e.line = bf->line + 1;
+			cb(&e, DP_R_NOT_STARTED,
+			    "the rest of the list was not read before the deadline", arg);
+			return;
+		case DP_BATCH_END:
+			return;
+		}
+}

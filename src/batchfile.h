@@ -67,6 +67,16 @@ enum dp_batch_item	dp_batchfile_next(struct dp_batchfile *bf, struct dp_batch_en
 			    struct dp_err *err);
 void	dp_batchfile_close(struct dp_batchfile *bf);
 
+/* Called by dp_batchfile_drain for each line left: why it was not checked. */
+typedef void dp_batch_unchecked(const struct dp_batch_entry *e, enum dp_reason reason,
+	    const char *why, void *arg);
+/*
+ * After a run's deadline: every line left gets cb, "not-started" for a
+ * target, "bad-target" for a line that is none; a pipe whose rest cannot
+ * be waited for gets one "not-started" for all of it.
+ */
+void	dp_batchfile_drain(struct dp_batchfile *bf, dp_batch_unchecked *cb, void *arg);
+
 /* The shard (1..n) a target falls in: FNV-1a of its text, so every run agrees. */
 unsigned	dp_shard_of(const char *text, unsigned n);
 

@@ -329,17 +329,7 @@ domain_waits(const struct smtp_job *job)
 static void
 emit_report(struct smtp_batch *b, struct dp_smtp_report *rep)
 {
-	struct dp_batch_summary *s = b->sum;
-
-	s->results++;
-	switch (rep->exit_code) {
-	case DP_EXIT_OK:		s->ok++; break;
-	case DP_EXIT_FAIL:		s->fail++; break;
-	case DP_EXIT_NOT_IN_FORCE:	s->not_in_force++; break;
-	case DP_EXIT_UNCHECKED:		s->unchecked++; break;
-	default:			s->bad++; break;
-	}
-	s->exit_code = dp_exit_worst(s->exit_code, rep->exit_code);
+	dp_batch_count(b->sum, rep->exit_code);
 	b->emit(rep, b->arg);
 }
 
@@ -547,12 +537,17 @@ feed_once(struct smtp_batch *b)
 	}
 }
 
+static void
+drain_domain(const struct dp_batch_entry *e, enum dp_reason reason, const char *why,
+    void *arg)
+{
+	emit_unchecked_domain(arg, e, reason, why);
+}
+
 /* After the run's deadline: the domains still open end, the rest of the list is reported. */
 static void
 smtp_drain(struct smtp_batch *b)
 {
-	struct dp_batch_entry e;
-	struct dp_err err;
 	size_t i, j;
 
 	b->draining = true;
@@ -577,25 +572,9 @@ smtp_drain(struct smtp_batch *b)
 		job->outstanding = 0;
 		domain_finish(job);
 	}
-	while (!b->ended)
-		switch (dp_batchfile_next(&b->bf, &e, &err)) {
-		case DP_BATCH_TARGET:
-			emit_unchecked_domain(b, &e, DP_R_NOT_STARTED, "not started");
-			break;
-		case DP_BATCH_BAD:
-			emit_unchecked_domain(b, &e, DP_R_BAD_TARGET, err.msg);
-			break;
-		case DP_BATCH_WAIT:
-			memset(&e, 0, sizeof(e));
-			e.line = b->bf.line + 1;
-			emit_unchecked_domain(b, &e, DP_R_NOT_STARTED,
-			    "the rest of the list was not read before the deadline");
-			b->ended = true;
-			break;
-		case DP_BATCH_END:
-			b->ended = true;
-			break;
-		}
+	if (!b->ended)
+		dp_batchfile_drain(&b->bf, drain_domain, b);
+	b->ended = true;
 }
 
 int
