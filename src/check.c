@@ -481,6 +481,8 @@ dp_check_close(struct dp_check *c)
 			ck_target_free(&c->jobs[i]);
 	free(c->jobs);
 	free(c->dests);
+	dp_tlsaset_clear(&c->oob[0]);
+	dp_tlsaset_clear(&c->oob[1]);
 	if (c->deadline != NULL)
 		event_free(c->deadline);
 	if (c->sweeper != NULL)

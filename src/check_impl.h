@@ -88,6 +88,9 @@ struct dp_check {
 	struct dp_dest		*dests;
 	size_t			 ndests;
 	bool			 slot_freed;	/* a probe may wait for it */
+	/* --tlsa/--tlsa-file, read once per batch; [1]: with RFC 7672's rules */
+	struct dp_tlsaset	 oob[2];
+	bool			 oob_loaded[2];
 	/* streaming (dp_check_stream): results go to sink, slots are reused */
 	dp_check_sink		*sink;
 	dp_check_feed		*feed;

@@ -352,14 +352,21 @@ int
 ck_target_load_out_of_band(struct dp_check_target *t, const struct dp_config *cfg,
     struct dp_err *err)
 {
+	struct dp_tlsaset *oob = &t->job->oob[t->opts.smtp];
 	size_t i;
 
-	snprintf(t->tlsa.owner, sizeof(t->tlsa.owner), "(command line)");
-	for (i = 0; i < cfg->ntlsa_text; i++)
-		if (dp_tlsaset_add_text(&t->tlsa, cfg->tlsa_text[i], t->opts.smtp, err) == -1)
-			return -1;
-	if (cfg->tlsa_file != NULL &&
-	    dp_tlsaset_add_file(&t->tlsa, cfg->tlsa_file, t->opts.smtp, err) == -1)
+	/* Read once per batch, not once per target of a list. */
+	if (!t->job->oob_loaded[t->opts.smtp]) {
+		snprintf(oob->owner, sizeof(oob->owner), "(command line)");
+		for (i = 0; i < cfg->ntlsa_text; i++)
+			if (dp_tlsaset_add_text(oob, cfg->tlsa_text[i], t->opts.smtp, err) == -1)
+				goto fail;
+		if (cfg->tlsa_file != NULL &&
+		    dp_tlsaset_add_file(oob, cfg->tlsa_file, t->opts.smtp, err) == -1)
+			goto fail;
+		t->job->oob_loaded[t->opts.smtp] = true;
+	}
+	if (dp_tlsaset_copy(&t->tlsa, oob, err) == -1)
 		return -1;
 	/*
 	 * An address gives no name to check a certificate against: without
@@ -371,6 +378,9 @@ ck_target_load_out_of_band(struct dp_check_target *t, const struct dp_config *cf
 	t->tlsa_done = true;
 	t->out_of_band = true;
 	return 0;
+fail:
+	dp_tlsaset_clear(oob);
+	return -1;
 }
 
 int

@@ -21,29 +21,41 @@
 
 /* Full certificates in TLSA data are long; without -v show this many hex digits. */
 #define SHORT_HEX	64
-/* One line of output: the longest is a full-certificate record with -vv. */
-#define LINE_MAX_TEXT	(DP_NAME_TEXT_MAX + 2 * 65536 + 256)
 
 static void	line(FILE *fp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
 line(FILE *fp, const char *fmt, ...)
 {
-	static const size_t max = LINE_MAX_TEXT;
-	char *raw, *safe;
+	char small[4096], *raw = small, *safe = NULL;
+	size_t len;
 	va_list ap;
+	int n;
 
-	if ((raw = malloc(max)) == NULL || (safe = malloc(4 * max)) == NULL) {
-		free(raw);
-		fputs("(out of memory)\n", fp);
-		return;
-	}
+	/* Most lines fit on the stack; a full certificate in hex (-vv) does not. */
 	va_start(ap, fmt);
-	vsnprintf(raw, max, fmt, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
-	fprintf(fp, "%s\n", dp_text_safe(safe, 4 * max, raw, DP_TEXT_TERMINAL));
-	free(raw);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(small)) {
+		if ((raw = malloc((size_t)n + 1)) == NULL) {
+			fputs("(out of memory)\n", fp);
+			return;
+		}
+		va_start(ap, fmt);
+		vsnprintf(raw, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	if (dp_text_is_safe(raw, DP_TEXT_TERMINAL))
+		fprintf(fp, "%s\n", raw);
+	else if ((safe = malloc((len = 4 * (size_t)n + 1))) != NULL)
+		fprintf(fp, "%s\n", dp_text_safe(safe, len, raw, DP_TEXT_TERMINAL));
+	else
+		fputs("(out of memory)\n", fp);
 	free(safe);
+	if (raw != small)
+		free(raw);
 }
 
 /* The first line of every report: "WHAT: STATE: reason[: detail]". */

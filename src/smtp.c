@@ -599,11 +599,12 @@ dp_smtp_batch_run(const struct dp_config *cfg, dp_smtp_emit *emit, void *arg,
 		return dp_err_kind(err, DP_ERR_USAGE);
 	if (dp_check_open(cfg, &rep, &b.check, err) == -1)
 		goto out;
-	if ((b.doms = calloc(b.ndoms, sizeof(*b.doms))) == NULL ||
-	    dp_check_stream(b.check, cfg->window, smtp_sink, smtp_feed, &b, err) == -1) {
+	if ((b.doms = calloc(b.ndoms, sizeof(*b.doms))) == NULL) {
 		dp_err_set(err, "out of memory");
 		goto out;
 	}
+	if (dp_check_stream(b.check, cfg->window, smtp_sink, smtp_feed, &b, err) == -1)
+		goto out;
 	if ((b.res = dp_check_resolver(b.check, err)) == NULL) {
 		dp_err_kind(err, DP_ERR_USAGE);
 		goto out;

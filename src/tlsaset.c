@@ -157,6 +157,29 @@ dp_tlsaset_require_refname(struct dp_tlsaset *set)
 	}
 }
 
+int
+dp_tlsaset_copy(struct dp_tlsaset *dst, const struct dp_tlsaset *src, struct dp_err *err)
+{
+	size_t i;
+
+	*dst = *src;
+	dst->ans = NULL;
+	dst->recs = NULL;
+	dst->nrecs = 0;
+	if (src->nrecs > 0 && (dst->recs = calloc(src->nrecs, sizeof(*dst->recs))) == NULL)
+		return dp_err_set(err, "out of memory");
+	for (i = 0; i < src->nrecs; i++) {
+		dst->recs[i] = src->recs[i];
+		if ((dst->recs[i].data = malloc(src->recs[i].datalen + 1)) == NULL) {
+			dp_tlsaset_clear(dst);
+			return dp_err_set(err, "out of memory");
+		}
+		memcpy(dst->recs[i].data, src->recs[i].data, src->recs[i].datalen);
+		dst->nrecs++;
+	}
+	return 0;
+}
+
 void
 dp_tlsaset_clear(struct dp_tlsaset *set)
 {

@@ -41,6 +41,9 @@ int	dp_tlsaset_add_file(struct dp_tlsaset *set, const char *file, bool smtp,
  * DANE-EE(3) unusable (DP_TLSA_NO_REFNAME) and classifies set again.
  */
 void	dp_tlsaset_require_refname(struct dp_tlsaset *set);
+/* Copies out-of-band src (no answer) into dst, which is empty.  Returns 0 or -1 (memory). */
+int	dp_tlsaset_copy(struct dp_tlsaset *dst, const struct dp_tlsaset *src,
+	    struct dp_err *err);
 void	dp_tlsaset_clear(struct dp_tlsaset *set);
 
 #endif
