@@ -150,7 +150,6 @@ static void
 add_mx_target(struct smtp_job *job, struct dp_mx_host *h, const char *host, int pref)
 {
 	struct dp_target_opts opts = { &dp_dialect_smtp, true, pref, job->tag_base + job->added };
-	const struct dp_target_result *t;
 	char owner[DP_NAME_TEXT_MAX];
 	struct dp_target tg;
 	struct dp_err err;
@@ -174,11 +173,9 @@ add_mx_target(struct smtp_job *job, struct dp_mx_host *h, const char *host, int 
 		    "the host name exceed 255 octets)", "");
 		return;
 	}
-	if ((t = dp_check_add(job->check, &tg, &opts, &err)) == NULL)
+	if (dp_check_add(job->check, &tg, &opts, &err) == NULL)
 		mx_unusable(job->rep, h, "", err.msg);
 	else {
-		if (h != NULL)
-			h->target = t;
 		job->added++;
 		job->outstanding++;
 	}

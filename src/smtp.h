@@ -10,7 +10,7 @@
 
 /* What became of one MX host (RFC 7672 section 2.2.1: every one counts). */
 enum dp_mx_state {
-	DP_MX_CHECKED = 0,	/* a check target: see target */
+	DP_MX_CHECKED = 0,	/* a check target, in the report's check.targets */
 	DP_MX_UNUSABLE,		/* its name cannot be checked: a failure of that host */
 	DP_MX_LEFT_OUT,		/* over --max-mx: not checked */
 	DP_MX_NOT_STARTED,	/* smtp -f: the run's deadline came first */
@@ -21,7 +21,6 @@ struct dp_mx_host {
 	int			 preference;
 	enum dp_mx_state	 state;
 	char			 why[256];	/* for UNUSABLE */
-	const struct dp_target_result *target;	/* for CHECKED, in check.targets */
 };
 
 struct dp_smtp_report {
