@@ -130,22 +130,48 @@ drain_one(const struct dp_batch_entry *e, enum dp_reason reason, const char *why
 	emit_unchecked(arg, e, reason, why);
 }
 
+/* The port and STARTTLS dialect of a list's lines that name none. */
+static void
+list_defaults(const struct dp_config *cfg, unsigned *port, const struct dp_dialect **dialect)
+{
+	if (cfg->cmd == DP_CMD_SMTP) {
+		*port = 25;		/* mail domains: their MX hosts decide */
+		*dialect = NULL;
+		return;
+	}
+	*port = cfg->dialect != NULL ? cfg->dialect->port : 443;
+	*dialect = cfg->dialect;
+}
+
+int
+dp_batch_total(const struct dp_config *cfg, size_t *total)
+{
+	const struct dp_dialect *dialect;
+	unsigned port;
+
+	list_defaults(cfg, &port, &dialect);
+	return dp_batchfile_count(cfg->target_file, port, dialect, cfg->shard_k, cfg->shard_n,
+	    total);
+}
+
 int
 dp_batch_run(const struct dp_config *cfg, dp_batch_emit *emit, void *arg,
     struct dp_batch_summary *sum, struct dp_err *err)
 {
 	struct dp_check_report rep;
 	struct batch b;
-	unsigned port = cfg->dialect != NULL ? cfg->dialect->port : 443;
+	const struct dp_dialect *dialect;
+	unsigned port;
 	int rc = -1;
 
+	list_defaults(cfg, &port, &dialect);
 	memset(&b, 0, sizeof(b));
 	memset(sum, 0, sizeof(*sum));
 	b.cfg = cfg;
 	b.emit = emit;
 	b.arg = arg;
 	b.sum = sum;
-	if (dp_batchfile_open(&b.bf, cfg->target_file, port, cfg->dialect, cfg->shard_k,
+	if (dp_batchfile_open(&b.bf, cfg->target_file, port, dialect, cfg->shard_k,
 	    cfg->shard_n, err) == -1)
 		return dp_err_kind(err, DP_ERR_USAGE);
 	if (dp_check_open(cfg, &rep, &b.check, err) == -1)

@@ -22,6 +22,13 @@ struct dp_batch_summary {
 /* Counts one result of exit status exit_code in s. */
 void	dp_batch_count(struct dp_batch_summary *s, int exit_code);
 
+/*
+ * The number of results cfg's list (check -f or smtp -f) will give, read
+ * ahead for a progress line.  Returns 0, or -1 when that is not known
+ * before the end (standard input, a pipe).
+ */
+int	dp_batch_total(const struct dp_config *cfg, size_t *total);
+
 /* Called for each result, in the order they are done. */
 typedef void dp_batch_emit(const struct dp_target_result *r, void *arg);
 

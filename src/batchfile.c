@@ -93,6 +93,29 @@ dp_batchfile_close(struct dp_batchfile *bf)
 	bf->fd = -1;
 }
 
+int
+dp_batchfile_count(const char *path, unsigned default_port, const struct dp_dialect *dialect,
+    unsigned shard_k, unsigned shard_n, size_t *count)
+{
+	struct dp_batchfile bf;
+	struct dp_batch_entry e;
+	struct dp_err err;
+	enum dp_batch_item it;
+
+	*count = 0;
+	if (strcmp(path, "-") == 0 ||
+	    dp_batchfile_open(&bf, path, default_port, dialect, shard_k, shard_n, &err) == -1)
+		return -1;
+	if (bf.nonblocking) {
+		dp_batchfile_close(&bf);
+		return -1;
+	}
+	while ((it = dp_batchfile_next(&bf, &e, &err)) == DP_BATCH_TARGET || it == DP_BATCH_BAD)
+		(*count)++;
+	dp_batchfile_close(&bf);
+	return it == DP_BATCH_END ? 0 : -1;
+}
+
 /* Reads more into the buffer.  Returns 1 (read), 0 (would block), -1 (EOF), -2 (error). */
 static int
 fill(struct dp_batchfile *bf, struct dp_err *err)

@@ -67,6 +67,16 @@ enum dp_batch_item	dp_batchfile_next(struct dp_batchfile *bf, struct dp_batch_en
 			    struct dp_err *err);
 void	dp_batchfile_close(struct dp_batchfile *bf);
 
+/*
+ * How many results the list at path will give (this shard's targets and
+ * lines that are none), for the progress line's total.  A second reading,
+ * so only of a regular file: a pipe's length is known at its end only.
+ * Returns 0 with *count set, or -1 (not known).
+ */
+int	dp_batchfile_count(const char *path, unsigned default_port,
+	    const struct dp_dialect *dialect, unsigned shard_k, unsigned shard_n,
+	    size_t *count);
+
 /* Called by dp_batchfile_drain for each line left: why it was not checked. */
 typedef void dp_batch_unchecked(const struct dp_batch_entry *e, enum dp_reason reason,
 	    const char *why, void *arg);

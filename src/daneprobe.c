@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <openssl/opensslv.h>
@@ -105,14 +106,27 @@ struct stream_out {
 	const struct dp_config	*cfg;
 	int			 failed;	/* the output could not be written */
 	bool			 progress;	/* stderr is a terminal, and no -q */
-	size_t			 done, bad;	/* results; of them not OK */
+	bool			 total_known;	/* a regular file: counted ahead */
+	size_t			 done, bad, total;	/* results; of them not OK; expected */
 	uint64_t		 started_ms, shown_ms;
 };
 
+static void
+stream_out_init(struct stream_out *so, const struct dp_config *cfg)
+{
+	memset(so, 0, sizeof(*so));
+	so->cfg = cfg;
+	so->progress = !cfg->quiet && isatty(STDERR_FILENO);
+	/* Only a person reads the total: no second reading of the list otherwise. */
+	if (so->progress)
+		so->total_known = dp_batch_total(cfg, &so->total) == 0;
+	so->started_ms = dp_now_ms();
+}
+
 /*
- * "1234 done, 210/s, 17 not OK" on stderr, rewritten in place; only on a
- * terminal (a log or a pipe gets none), and after the line the results
- * go on as they were.
+ * "1234/10000 done, 210/s, 17 not OK" on stderr ("1234 done" when the
+ * list is a pipe), rewritten in place; only on a terminal (a log or a
+ * pipe gets none), and after the line the results go on as they were.
  */
 static void
 show_progress(struct stream_out *so, bool last)
@@ -123,11 +137,23 @@ show_progress(struct stream_out *so, bool last)
 	if (!so->progress || (!last && now - so->shown_ms < PROGRESS_EVERY_MS))
 		return;
 	so->shown_ms = now;
-	fprintf(stderr, "\r\033[K%zu done, %.0f/s, %zu not OK", so->done,
-	    secs > 0 ? so->done / secs : 0.0, so->bad);
+	fprintf(stderr, "\r\033[K%zu", so->done);
+	if (so->total_known)
+		fprintf(stderr, "/%zu", so->total);
+	fprintf(stderr, " done, %.0f/s, %zu not OK", secs > 0 ? so->done / secs : 0.0, so->bad);
 	if (last)
 		fprintf(stderr, "\r\033[K");
 	fflush(stderr);
+}
+
+/* One result more, of exit status exit_code. */
+static void
+count_result(struct stream_out *so, int exit_code)
+{
+	so->done++;
+	if (exit_code != DP_EXIT_OK)
+		so->bad++;
+	show_progress(so, false);
 }
 
 /* Each result as it is done, flushed, so that a reader sees it at once. */
@@ -139,20 +165,17 @@ stream_emit(const struct dp_target_result *r, void *arg)
 	if (dp_renderer_for(so->cfg->format)->target(stdout, so->cfg, r) == -1 ||
 	    fflush(stdout) != 0)
 		so->failed = 1;
-	so->done++;
-	if (r->exit_code != DP_EXIT_OK)
-		so->bad++;
-	show_progress(so, false);
+	count_result(so, r->exit_code);
 }
 
 static int
 run_batch(const struct dp_config *cfg)
 {
-	struct stream_out so = { cfg, 0, !cfg->quiet && isatty(STDERR_FILENO), 0, 0,
-	    dp_now_ms(), 0 };
+	struct stream_out so;
 	struct dp_batch_summary sum;
 	struct dp_err err;
 
+	stream_out_init(&so, cfg);
 	if (dp_batch_run(cfg, stream_emit, &so, &sum, &err) == -1) {
 		show_progress(&so, true);
 		return fail(&err);
@@ -162,31 +185,31 @@ run_batch(const struct dp_config *cfg)
 	    dp_renderer_for(cfg->format)->batch_end(stdout, cfg, &sum), NULL, sum.exit_code);
 }
 
-struct domain_out {
-	const struct dp_config	*cfg;
-	int			 failed;
-};
-
 static void
 domain_emit(const struct dp_smtp_report *rep, void *arg)
 {
-	struct domain_out *d = arg;
+	struct stream_out *so = arg;
 
-	if (dp_renderer_for(d->cfg->format)->domain(stdout, d->cfg, rep) == -1 ||
+	if (dp_renderer_for(so->cfg->format)->domain(stdout, so->cfg, rep) == -1 ||
 	    fflush(stdout) != 0)
-		d->failed = 1;
+		so->failed = 1;
+	count_result(so, rep->exit_code);
 }
 
 static int
 run_smtp_batch(const struct dp_config *cfg)
 {
-	struct domain_out d = { cfg, 0 };
+	struct stream_out so;
 	struct dp_batch_summary sum;
 	struct dp_err err;
 
-	if (dp_smtp_batch_run(cfg, domain_emit, &d, &sum, &err) == -1)
+	stream_out_init(&so, cfg);
+	if (dp_smtp_batch_run(cfg, domain_emit, &so, &sum, &err) == -1) {
+		show_progress(&so, true);
 		return fail(&err);
-	return finish(cfg, d.failed ? -1 :
+	}
+	show_progress(&so, true);
+	return finish(cfg, so.failed ? -1 :
 	    dp_renderer_for(cfg->format)->batch_end(stdout, cfg, &sum), NULL, sum.exit_code);
 }
 

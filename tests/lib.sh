@@ -57,6 +57,16 @@ like() {
 	return 0
 }
 
+unlike() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		ok 1 "$3"
+		diag "text matches /$2/:" "$(printf '%s\n' "$1" | grep -E -- "$2" | head -5)"
+	else
+		ok 0 "$3"
+	fi
+	return 0
+}
+
 jget() {
 	printf '%s' "$out" | python3 -c '
 import json, sys
