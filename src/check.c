@@ -499,8 +499,22 @@ int
 dp_check_run(const struct dp_config *cfg, struct dp_check_report *rep,
     struct dp_err *err)
 {
+	return dp_check_run_offline(cfg, NULL, rep, err);
+}
+
+int
+dp_check_run_offline(const struct dp_config *cfg, const struct dp_offline *offline,
+    struct dp_check_report *rep, struct dp_err *err)
+{
 	struct dp_target tgs[DP_MAX_TARGETS];
-	struct dp_target_opts opts = { cfg->dialect, false, -1, 0 };
+	/*
+	 * RFC 7672 rules with --smtp; verify --starttls smtp is about a mail
+	 * server's chain too.  (check --starttls smtp may be submission, which
+	 * RFC 7672 does not cover: it keeps RFC 7671's rules.)
+	 */
+	struct dp_target_opts opts = { .dialect = cfg->dialect, .mx_pref = -1,
+	    .smtp = cfg->smtp_rules || (offline != NULL && cfg->dialect == &dp_dialect_smtp),
+	    .offline = offline };
 	struct dp_check *c = NULL;
 	int i, rc = -1;
 

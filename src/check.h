@@ -34,6 +34,14 @@ int	dp_check_run(const struct dp_config *cfg, struct dp_check_report *rep,
 	    struct dp_err *err);
 
 /*
+ * verify: the same, but each target's TLSA records (from DNS, or given)
+ * judge offline->chain instead of what its addresses present; with the
+ * records given no resolver is made and no socket opened.
+ */
+int	dp_check_run_offline(const struct dp_config *cfg, const struct dp_offline *offline,
+	    struct dp_check_report *rep, struct dp_err *err);
+
+/*
  * The same in steps, for callers that find their targets on the loop (MX):
  * open (loop, resolver, deadline), add targets (each starts at once), hold
  * the batch open while other work of the caller's is pending, wait (until

@@ -72,6 +72,9 @@ struct dp_check_target {
 	enum dp_reason		 addr_reason;	/* DP_R_VERIFIED when the lookups were fine */
 	char			 addr_detail[256];
 	uint64_t		 dns_ms;
+	/* verify (opts.offline): the chain's verdict, in place of the probes' */
+	struct dp_tls_facts	 offline;
+	bool			 offline_done;
 };
 
 struct dp_check {

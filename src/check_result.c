@@ -59,6 +59,8 @@ ck_target_free(struct dp_check_target *t)
 	dp_answer_free(t->addr_ans[0]);
 	dp_answer_free(t->addr_ans[1]);
 	t->addr_ans[0] = t->addr_ans[1] = NULL;
+	dp_tls_facts_clear(&t->offline);
+	t->offline_done = false;
 }
 
 /* The exit status of a target, from its own facts. */
@@ -76,6 +78,8 @@ target_exit(const struct dp_check_target *t)
 	else
 		for (i = 0; i < t->nprobes; i++)
 			code = dp_exit_worst(code, dp_reason_exit(t->probes[i].facts.reason));
+	if (t->offline_done)
+		code = dp_exit_worst(code, dp_reason_exit(t->offline.reason));
 	/* A limit stopped work: never OK over addresses nobody looked at. */
 	if (t->addrs_dropped > 0)
 		code = dp_exit_worst(code, dp_reason_exit(DP_R_ADDR_LIMIT));
@@ -90,9 +94,9 @@ record_is_match(const struct dp_tlsa *t, const struct dp_dane_match *m)
 	    t->datalen == m->datalen && memcmp(t->data, m->data, t->datalen) == 0;
 }
 
-/* How each record of the set in force fared at probe p. */
+/* How each record of the set in force fared with the chain of facts. */
 static enum dp_record_outcome *
-record_outcomes(const struct dp_check_target *t, const struct dp_probe *p)
+record_outcomes(const struct dp_check_target *t, const struct dp_tls_facts *facts)
 {
 	const struct dp_tlsaset *set = ck_tlsa_in_force(t);
 	enum dp_record_outcome *out;
@@ -105,9 +109,9 @@ record_outcomes(const struct dp_check_target *t, const struct dp_probe *p)
 			out[i] = DP_REC_UNUSABLE;
 		else if (t->load_known && t->load[i] == DP_DANE_REJECTED)
 			out[i] = DP_REC_REJECTED;
-		else if (p->facts.chain == NULL)
+		else if (facts->chain == NULL)
 			out[i] = DP_REC_NOT_TRIED;
-		else if (record_is_match(&set->recs[i], &p->facts.match))
+		else if (record_is_match(&set->recs[i], &facts->match))
 			out[i] = DP_REC_MATCHED;
 		else
 			out[i] = DP_REC_NOT_MATCHED;
@@ -126,7 +130,7 @@ probe_to_result(const struct dp_check_target *t, struct dp_probe *p,
 	snprintf(a->detail, sizeof(a->detail), "%s", p->facts.detail);
 	snprintf(a->version, sizeof(a->version), "%s", p->facts.version);
 	snprintf(a->cipher, sizeof(a->cipher), "%s", p->facts.cipher);
-	a->records = record_outcomes(t, p);
+	a->records = record_outcomes(t, &p->facts);
 	a->match = p->facts.match;
 	a->chain = p->facts.chain;
 	p->facts.match.data = NULL;
@@ -137,6 +141,22 @@ probe_to_result(const struct dp_check_target *t, struct dp_probe *p,
 	    p->facts.version[0] != '\0';
 	a->connect_ms = p->connect_ms;
 	a->handshake_ms = p->handshake_ms;
+}
+
+/* verify: the chain from the file as the one "address" of the result. */
+static void
+offline_to_result(struct dp_check_target *t, struct dp_addr_result *a)
+{
+	struct dp_tls_facts *f = &t->offline;
+
+	snprintf(a->label, sizeof(a->label), "%s", t->opts.offline->source);
+	a->reason = f->reason;
+	snprintf(a->detail, sizeof(a->detail), "%s", f->detail);
+	a->records = record_outcomes(t, f);
+	a->match = f->match;
+	a->chain = f->chain;
+	f->match.data = NULL;
+	f->chain = NULL;
 }
 
 /*
@@ -164,6 +184,8 @@ ck_target_finish(struct dp_check_target *t)
 	if ((r->addrs = calloc(t->nprobes + 1, sizeof(*r->addrs))) != NULL)
 		for (i = 0; i < t->nprobes; i++)
 			probe_to_result(t, &t->probes[i], &r->addrs[r->naddrs++]);
+	if (r->addrs != NULL && t->offline_done)
+		offline_to_result(t, &r->addrs[r->naddrs++]);
 	r->left_out = t->left_out;
 	r->nleft_out = t->addrs_dropped;
 	t->left_out = NULL;

@@ -49,8 +49,14 @@ job_ctx(struct dp_check *job, bool pkix, struct dp_err *err)
 	return *slot;
 }
 
-static void
-probe_start_handshake(struct dp_check_target *t, struct dp_probe *p)
+/*
+ * The one DANE set-up of a target, for a handshake and for a chain from a
+ * file alike: the context, SNI, the reference names and the records in
+ * force.  Returns the SSL handle, or NULL with *reason and detail set.
+ */
+static SSL *
+target_dane_ssl(struct dp_check_target *t, enum dp_reason *reason, char *detail,
+    size_t detaillen)
 {
 	const struct dp_tlsaset *set = ck_tlsa_in_force(t);
 	struct dp_err err;
@@ -58,24 +64,66 @@ probe_start_handshake(struct dp_check_target *t, struct dp_probe *p)
 	SSL *ssl;
 	int n;
 
+	*reason = DP_R_INTERNAL;
 	if ((ctx = job_ctx(t->job, dp_dane_needs_pkix(set), &err)) == NULL) {
-		dp_probe_finish(p, DP_R_INTERNAL, err.msg);
-		return;
+		snprintf(detail, detaillen, "%.250s", err.msg);
+		return NULL;
 	}
 	if ((ssl = SSL_new(ctx)) == NULL) {
-		dp_probe_finish(p, DP_R_INTERNAL, "cannot create a TLS connection");
-		return;
+		snprintf(detail, detaillen, "cannot create a TLS connection");
+		return NULL;
 	}
 	n = dp_dane_configure(ssl, t->nrefnames > 0 ? t->base_domain : NULL,
 	    t->refnames, t->nrefnames, set, t->load, &err);
 	t->load_known = n >= 0;
 	if (n <= 0) {
 		SSL_free(ssl);
-		dp_probe_finish(p, n == 0 ? DP_R_TLSA_MISMATCH : DP_R_INTERNAL,
+		if (n == 0)
+			*reason = DP_R_TLSA_MISMATCH;
+		snprintf(detail, detaillen, "%.250s",
 		    n == 0 ? "OpenSSL rejected every TLSA record as unusable" : err.msg);
+		return NULL;
+	}
+	return ssl;
+}
+
+static void
+probe_start_handshake(struct dp_check_target *t, struct dp_probe *p)
+{
+	enum dp_reason reason;
+	char detail[256];
+	SSL *ssl;
+
+	if ((ssl = target_dane_ssl(t, &reason, detail, sizeof(detail))) == NULL)
+		dp_probe_finish(p, reason, detail);
+	else
+		dp_probe_handshake(p, ssl);
+}
+
+/* verify: the chain from the file takes the place of a handshake. */
+static void
+target_verify_offline(struct dp_check_target *t)
+{
+	const struct dp_offline *off = t->opts.offline;
+	const struct dp_tlsaset *set = ck_tlsa_in_force(t);
+	struct dp_tls_facts *f = &t->offline;
+	struct dp_err err;
+	SSL *ssl;
+
+	t->offline_done = true;
+	f->match.depth = -1;
+	if (!dp_tlsaset_in_force(set)) {
+		f->reason = DP_R_NOT_CHECKED;
+		snprintf(f->detail, sizeof(f->detail), "%s", dp_reason_text(set->reason));
 		return;
 	}
-	dp_probe_handshake(p, ssl);
+	if ((ssl = target_dane_ssl(t, &f->reason, f->detail, sizeof(f->detail))) == NULL)
+		return;
+	if (dp_dane_verify_chain(ssl, off->chain, off->at, f, &err) == -1) {
+		f->reason = DP_R_INTERNAL;
+		snprintf(f->detail, sizeof(f->detail), "%.250s", err.msg);
+	}
+	SSL_free(ssl);
 }
 
 /* Once the TLSA records are decided: a handshake for a READY probe, or no check at all. */
@@ -146,7 +194,8 @@ target_probe_answer(struct dp_check_target *t, const struct dp_answer *ans)
 	char (*left)[64];
 	size_t i, n = 0, want;
 
-	if (ans == NULL || ans->status != DP_LOOKUP_ANSWERED ||
+	/* verify asks for the addresses only for their CNAME chain: nothing to connect to. */
+	if (ans == NULL || t->opts.offline != NULL || ans->status != DP_LOOKUP_ANSWERED ||
 	    ans->rcode != DP_RCODE_NOERROR || ans->state == DP_DNSSEC_BOGUS ||
 	    ans->nrrs == 0)
 		return;
@@ -316,6 +365,8 @@ target_decide_tlsa(struct dp_check_target *t)
 		snprintf(t->base_domain, sizeof(t->base_domain), "%s", t->refnames[0]);
 	for (i = 0; i < t->nprobes; i++)
 		probe_advance(t, &t->probes[i]);
+	if (t->opts.offline != NULL)
+		target_verify_offline(t);
 }
 
 void
@@ -396,6 +447,9 @@ ck_target_start(struct dp_check_target *t, struct dp_err *err)
 		target_add_probe(t, (struct sockaddr *)&t->tg.addr, t->tg.addrlen);
 		return 0;
 	}
+	/* verify with the records given: no resolver, no socket (it runs under unshare -n). */
+	if (t->opts.offline != NULL && t->out_of_band)
+		return 0;
 	if (ck_job_resolver(t->job, err) == NULL)
 		return -1;
 	if (!t->tlsa_done) {
@@ -452,7 +506,8 @@ ck_target_classify_addresses(struct dp_check_target *t)
 	char detail[2][200];
 	int i;
 
-	if (t->tg.is_addr || t->addr_reason != DP_R_VERIFIED)
+	if (t->tg.is_addr || t->addr_reason != DP_R_VERIFIED ||
+	    (t->opts.offline != NULL && t->out_of_band))
 		return;
 	for (i = 0; i < 2; i++)
 		trust[i] = (i == 0 ? cfg->only_v6 : cfg->only_v4) ? DP_TRUST_SECURE :
@@ -469,7 +524,8 @@ ck_target_classify_addresses(struct dp_check_target *t)
 			snprintf(t->addr_detail, sizeof(t->addr_detail), "%s: %.200s", fam[i], detail[i]);
 			return;
 		}
-	if (t->nprobes == 0) {
+	/* verify connects nowhere: a name with no address yet is fine before deployment. */
+	if (t->nprobes == 0 && t->opts.offline == NULL) {
 		t->addr_reason = DP_R_NO_ADDRESS;
 		snprintf(t->addr_detail, sizeof(t->addr_detail), "%s", cfg->only_v4 ?
 		    "no A record" : cfg->only_v6 ? "no AAAA record" : "no A or AAAA record");

@@ -9,13 +9,18 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli_opts.h"
 #include "name.h"
 #include "optutil.h"
+#include "tlsagen.h"
 
 enum {
 	OPT_JSON = DP_OPT_FRONT,
@@ -30,7 +35,31 @@ enum {
 	OPT_CONNECT_TIMEOUT,
 	OPT_HANDSHAKE_TIMEOUT,
 	OPT_PER_ADDR,
+	OPT_SMTP,
+	OPT_CHAIN,
+	OPT_AT,
+	OPT_IN,
+	OPT_CERT,
+	OPT_KEY,
+	OPT_HOST,
+	OPT_PORT,
+	OPT_TTL,
+	OPT_USAGE,
+	OPT_SELECTOR,
+	OPT_MTYPE,
+	OPT_DEPTH,
+	OPT_ISSUER,
+	OPT_RFC3597,
 };
+
+/* --ttl's default: an hour, what most zones give their records. */
+#define DP_DEFAULT_TTL	3600
+/* --in: a century is further than any certificate lives. */
+#define MAX_IN_DAYS	36500
+/* --ttl: RFC 2181 section 8 caps a TTL at 2^31 - 1. */
+#define MAX_TTL		2147483647u
+/* --depth: a chain holds at most DP_CHAIN_MAX_CERTS (chainfile.h). */
+#define MAX_DEPTH	31
 
 static const char short_options[] = DP_COMMON_SHORT_OPTIONS "f:j:qVh";
 
@@ -51,6 +80,21 @@ static const struct option long_options[] = {
 	{ "connect-timeout",	required_argument,	NULL, OPT_CONNECT_TIMEOUT },
 	{ "handshake-timeout",	required_argument,	NULL, OPT_HANDSHAKE_TIMEOUT },
 	{ "per-address",	required_argument,	NULL, OPT_PER_ADDR },
+	{ "smtp",		no_argument,		NULL, OPT_SMTP },
+	{ "chain",		required_argument,	NULL, OPT_CHAIN },
+	{ "at",			required_argument,	NULL, OPT_AT },
+	{ "in",			required_argument,	NULL, OPT_IN },
+	{ "cert",		required_argument,	NULL, OPT_CERT },
+	{ "key",		required_argument,	NULL, OPT_KEY },
+	{ "host",		required_argument,	NULL, OPT_HOST },
+	{ "port",		required_argument,	NULL, OPT_PORT },
+	{ "ttl",		required_argument,	NULL, OPT_TTL },
+	{ "usage",		required_argument,	NULL, OPT_USAGE },
+	{ "selector",		required_argument,	NULL, OPT_SELECTOR },
+	{ "mtype",		required_argument,	NULL, OPT_MTYPE },
+	{ "depth",		required_argument,	NULL, OPT_DEPTH },
+	{ "issuer",		no_argument,		NULL, OPT_ISSUER },
+	{ "rfc3597",		no_argument,		NULL, OPT_RFC3597 },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -65,6 +109,8 @@ dp_usage(FILE *fp)
 	    "       daneprobe check [options] -f FILE|-\n"
 	    "       daneprobe smtp [options] -f FILE|-\n"
 	    "       daneprobe smtp [options] DOMAIN\n"
+	    "       daneprobe verify [options] --chain FILE|- TARGET\n"
+	    "       daneprobe tlsa [options] --cert FILE | --chain FILE | --key FILE | TARGET\n"
 	    "options:\n"
 	    "  -4, -6                 use only IPv4 / IPv6 addresses\n"
 	    "  -t, --timeout SECONDS  bound the whole command (default %u)\n"
@@ -95,6 +141,20 @@ dp_usage(FILE *fp)
 	    "      --dns-timeout S, --connect-timeout S, --handshake-timeout S\n"
 	    "                         bound each query, connect, prelude or handshake\n"
 	    "      --per-address N    connections at once to one address (default %d)\n"
+	    "      --smtp             RFC 7672 rules (SMTP): PKIX-TA/PKIX-EE unusable\n"
+	    "verify: judge a chain from a file (PEM or DER) against the TLSA records\n"
+	    "      --chain FILE       the chain, leaf first (-: stdin)\n"
+	    "      --at TIME          verify as of TIME (YYYY-MM-DD[THH:MM[:SS]Z], UTC)\n"
+	    "      --in DAYS          verify as of DAYS days from now\n"
+	    "tlsa: print the TLSA records to publish\n"
+	    "      --cert FILE, --chain FILE, --key FILE  the source (or a live TARGET)\n"
+	    "      --host NAME, --port N  the owner name's host and port (--proto: its protocol)\n"
+	    "      --ttl N            the records' TTL (default 3600)\n"
+	    "      --usage U, --selector S, --mtype M  numbers or RFC 7218 acronyms\n"
+	    "                         (default 3 1 1: DANE-EE SPKI SHA2-256)\n"
+	    "      --issuer           also 2 1 1 of the leaf's issuer\n"
+	    "      --depth N          the certificate of the chain at depth N\n"
+	    "      --rfc3597          the generic form (\\# LEN HEX) for old servers\n"
 	    "  -V, --version          show version and backends\n"
 	    "  -h, --help             show this help\n",
 	    DP_DEFAULT_TIMEOUT_MS / 1000, DP_DEFAULT_TRUST_ANCHOR, dp_dialect_names(),
@@ -111,8 +171,13 @@ parse_command(const char *s, enum dp_command *cmd, struct dp_err *err)
 		*cmd = DP_CMD_CHECK;
 	else if (strcmp(s, "smtp") == 0)
 		*cmd = DP_CMD_SMTP;
+	else if (strcmp(s, "verify") == 0)
+		*cmd = DP_CMD_VERIFY;
+	else if (strcmp(s, "tlsa") == 0)
+		*cmd = DP_CMD_TLSA;
 	else
-		return dp_err_set(err, "unknown command '%s' (lookup, check or smtp)", s);
+		return dp_err_set(err, "unknown command '%.64s' (lookup, check, smtp, verify "
+		    "or tlsa)", s);
 	return 0;
 }
 
@@ -133,10 +198,152 @@ parse_shard(const char *arg, struct dp_config *cfg, struct dp_err *err)
 	return 0;
 }
 
+/*
+ * --at: ISO 8601 in UTC, "2027-01-31", "2027-01-31T12:00Z" or
+ * "2027-01-31T12:00:00Z"; a date that does not exist (February 30) is
+ * refused, not rolled over.
+ */
+static int
+parse_at(const char *arg, time_t *out, struct dp_err *err)
+{
+	struct tm tm, back;
+	char rest[4] = "";
+	int y, mo, d, h = 0, mi = 0, sec = 0, n;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	n = sscanf(arg, "%4d-%2d-%2dT%2d:%2d:%2d%3s", &y, &mo, &d, &h, &mi, &sec, rest);
+	if (n == 6 && strchr(arg, 'Z') == NULL)
+		n = -1;
+	if (n != 3 && n != 7) {
+		sec = 0;
+		rest[0] = '\0';
+		n = sscanf(arg, "%4d-%2d-%2dT%2d:%2d%3s", &y, &mo, &d, &h, &mi, rest);
+		if (n == 6 && strcmp(rest, "Z") == 0)
+			n = 7;
+	}
+	if ((n != 3 && n != 7) || (n == 3 && strlen(arg) != 10) ||
+	    (n == 7 && strcmp(rest, "Z") != 0) || y < 1970 || y > 9999)
+		return dp_err_set(err, "invalid --at '%.40s' (YYYY-MM-DD or "
+		    "YYYY-MM-DDTHH:MM[:SS]Z, in UTC)", arg);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	if ((t = timegm(&tm)) == (time_t)-1 || gmtime_r(&t, &back) == NULL ||
+	    back.tm_year != y - 1900 || back.tm_mon != mo - 1 || back.tm_mday != d ||
+	    back.tm_hour != h || back.tm_min != mi || back.tm_sec != sec)
+		return dp_err_set(err, "invalid --at '%.40s': no such time", arg);
+	*out = t;
+	return 0;
+}
+
+/* A number 0..max for option what (--depth, --ttl, --in, --port). */
+static int
+parse_number(const char *arg, unsigned long max, const char *what, unsigned long *v,
+    struct dp_err *err)
+{
+	char *end;
+
+	errno = 0;
+	if (arg[0] < '0' || arg[0] > '9' || (*v = strtoul(arg, &end, 10), errno != 0) ||
+	    *end != '\0' || *v > max)
+		return dp_err_set(err, "invalid %s '%.40s' (0 to %lu)", what, arg, max);
+	return 0;
+}
+
+/* --usage, --selector, --mtype: a number or an RFC 7218 acronym. */
+static int
+parse_field(const char *opt, const char *arg, int field, int *out, struct dp_err *err)
+{
+	uint8_t v;
+
+	if (dp_tlsagen_parse_field(opt, arg, field, &v, err) == -1)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* The options of verify and tlsa. */
+static int
+parse_deploy_option(int ch, const char *arg, struct dp_config *cfg, struct dp_err *err)
+{
+	unsigned long v;
+
+	switch (ch) {
+	case OPT_SMTP:
+		cfg->smtp_rules = true;
+		return 0;
+	case OPT_CHAIN:
+		cfg->chain_file = arg;
+		return 0;
+	case OPT_AT:
+		if (cfg->at_given)
+			return dp_err_set(err, "--at and --in: one time only");
+		cfg->at_given = true;
+		return parse_at(arg, &cfg->verify_at, err);
+	case OPT_IN:
+		if (cfg->at_given)
+			return dp_err_set(err, "--at and --in: one time only");
+		if (parse_number(arg, MAX_IN_DAYS, "--in", &v, err) == -1)
+			return -1;
+		cfg->at_given = true;
+		cfg->verify_at = time(NULL) + (time_t)v * 86400;
+		return 0;
+	case OPT_CERT:
+		cfg->cert_file = arg;
+		return 0;
+	case OPT_KEY:
+		cfg->key_file = arg;
+		return 0;
+	case OPT_HOST:
+		if (dp_name_canonical(arg, cfg->gen_host, sizeof(cfg->gen_host), err) == -1) {
+			dp_err_prefix(err, "--host");
+			return -1;
+		}
+		return 0;
+	case OPT_PORT:
+		if (parse_number(arg, 65535, "--port", &v, err) == -1)
+			return -1;
+		if (v == 0)
+			return dp_err_set(err, "invalid --port '0' (1 to 65535)");
+		cfg->gen_port = (unsigned)v;
+		return 0;
+	case OPT_TTL:
+		if (parse_number(arg, MAX_TTL, "--ttl", &v, err) == -1)
+			return -1;
+		cfg->ttl = (unsigned)v;
+		return 0;
+	case OPT_USAGE:
+		return parse_field("--usage", arg, 0, &cfg->gen_usage, err);
+	case OPT_SELECTOR:
+		return parse_field("--selector", arg, 1, &cfg->gen_selector, err);
+	case OPT_MTYPE:
+		return parse_field("--mtype", arg, 2, &cfg->gen_mtype, err);
+	case OPT_DEPTH:
+		if (parse_number(arg, MAX_DEPTH, "--depth", &v, err) == -1)
+			return -1;
+		cfg->gen_depth = (int)v;
+		return 0;
+	case OPT_ISSUER:
+		cfg->gen_issuer = true;
+		return 0;
+	case OPT_RFC3597:
+		cfg->rfc3597 = true;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
 /* daneprobe's own options; the shared ones are dp_config_common_option's. */
 static int
 parse_option(int ch, const char *arg, struct dp_config *cfg, struct dp_err *err)
 {
+	int rc;
+
 	switch (ch) {
 	case OPT_JSON:
 		cfg->format = DP_FMT_JSON;
@@ -186,8 +393,55 @@ parse_option(int ch, const char *arg, struct dp_config *cfg, struct dp_err *err)
 	case OPT_PER_ADDR:
 		return dp_parse_count(arg, DP_MAX_PER_ADDR, "--per-address", &cfg->per_addr, err);
 	default:
-		return dp_err_set(err, "unknown option (see daneprobe -h)");
+		if ((rc = parse_deploy_option(ch, arg, cfg, err)) == 1)
+			return dp_err_set(err, "unknown option (see daneprobe -h)");
+		return rc;
 	}
+	return 0;
+}
+
+/* What verify and tlsa allow, and the options only they have. */
+static int
+check_deploy_combinations(const struct dp_config *cfg, struct dp_err *err)
+{
+	bool gen = cfg->cert_file || cfg->key_file || cfg->gen_host[0] || cfg->gen_port ||
+	    cfg->ttl != DP_DEFAULT_TTL || cfg->gen_usage >= 0 || cfg->gen_selector >= 0 ||
+	    cfg->gen_mtype >= 0 || cfg->gen_depth >= 0 || cfg->gen_issuer || cfg->rfc3597;
+	int sources;
+
+	if (cfg->cmd != DP_CMD_TLSA && gen)
+		return dp_err_set(err, "--cert, --key, --host, --port, --ttl, --usage, --selector, "
+		    "--mtype, --depth, --issuer and --rfc3597 are for tlsa");
+	if (cfg->cmd != DP_CMD_VERIFY && cfg->at_given)
+		return dp_err_set(err, "--at and --in are for verify");
+	if (cfg->chain_file != NULL && cfg->cmd != DP_CMD_VERIFY && cfg->cmd != DP_CMD_TLSA)
+		return dp_err_set(err, "--chain is for verify and tlsa");
+	if (cfg->smtp_rules && (cfg->cmd == DP_CMD_LOOKUP || cfg->cmd == DP_CMD_SMTP))
+		return dp_err_set(err, "--smtp is for check, verify and tlsa (smtp always has "
+		    "RFC 7672's rules)");
+	if (cfg->cmd == DP_CMD_VERIFY) {
+		if (cfg->chain_file == NULL)
+			return dp_err_set(err, "verify needs --chain FILE (- for standard input)");
+		if (cfg->nargs != 1)
+			return dp_err_set(err, "verify takes one TARGET");
+		if (cfg->target_file != NULL || cfg->save_chain != NULL)
+			return dp_err_set(err, "-f and --save-chain are not for verify");
+	}
+	if (cfg->cmd != DP_CMD_TLSA)
+		return 0;
+	sources = (cfg->cert_file != NULL) + (cfg->chain_file != NULL) +
+	    (cfg->key_file != NULL) + (cfg->nargs > 0);
+	if (sources != 1 || cfg->nargs > 1)
+		return dp_err_set(err, "tlsa takes one source: --cert FILE, --chain FILE, "
+		    "--key FILE or a TARGET");
+	if (cfg->target_file != NULL || cfg->save_chain != NULL || cfg->ntlsa_text > 0 ||
+	    cfg->tlsa_file != NULL || cfg->name[0] != '\0')
+		return dp_err_set(err, "-f, --save-chain, --tlsa, --tlsa-file and --name are "
+		    "not for tlsa");
+	if (cfg->gen_issuer && (cfg->key_file != NULL || cfg->cert_file != NULL))
+		return dp_err_set(err, "--issuer needs the chain (--chain FILE or a TARGET)");
+	if (cfg->gen_issuer && cfg->gen_depth >= 0)
+		return dp_err_set(err, "--issuer and --depth: one or the other");
 	return 0;
 }
 
@@ -195,6 +449,8 @@ parse_option(int ch, const char *arg, struct dp_config *cfg, struct dp_err *err)
 static int
 check_combinations(const struct dp_config *cfg, struct dp_err *err)
 {
+	if (check_deploy_combinations(cfg, err) == -1)
+		return -1;
 	if (cfg->cmd == DP_CMD_LOOKUP && (cfg->ntlsa_text > 0 || cfg->tlsa_file))
 		return dp_err_set(err, "--tlsa and --tlsa-file are for check, not lookup");
 	if (cfg->cmd == DP_CMD_LOOKUP && (cfg->nargs < 1 || cfg->nargs > 2))
@@ -216,8 +472,8 @@ check_combinations(const struct dp_config *cfg, struct dp_err *err)
 		return dp_err_set(err, "smtp always speaks SMTP on port 25; --starttls is for check");
 	if (cfg->cmd == DP_CMD_LOOKUP && cfg->dialect != NULL)
 		return dp_err_set(err, "--starttls is for check");
-	if (cfg->cmd != DP_CMD_CHECK && cfg->name[0] != '\0')
-		return dp_err_set(err, "--name is for check (with an address target)");
+	if (cfg->cmd != DP_CMD_CHECK && cfg->cmd != DP_CMD_VERIFY && cfg->name[0] != '\0')
+		return dp_err_set(err, "--name is for check and verify (with an address target)");
 	return 0;
 }
 
@@ -227,6 +483,8 @@ dp_config_parse(int argc, char **argv, struct dp_config *cfg, struct dp_err *err
 	int ch, rc;
 
 	dp_config_defaults(cfg);
+	cfg->ttl = DP_DEFAULT_TTL;
+	cfg->gen_usage = cfg->gen_selector = cfg->gen_mtype = cfg->gen_depth = -1;
 	opterr = 0;
 	/* 0, not 1: getopt starts afresh, keeping nothing of an earlier parse. */
 	optind = 0;

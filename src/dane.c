@@ -150,16 +150,13 @@ read_match(SSL *ssl, struct dp_dane_match *m)
 	}
 }
 
-void
-dp_dane_read_result(SSL *ssl, struct dp_tls_facts *facts)
+/* The verdict on a verified chain: OpenSSL's result and the DANE match, one rule for live and offline. */
+static void
+read_verdict(SSL *ssl, const STACK_OF(X509) *chain, struct dp_tls_facts *facts)
 {
-	STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
 	long code = SSL_get_verify_result(ssl);
-	const char *cipher = SSL_get_cipher_name(ssl);
 	int i;
 
-	snprintf(facts->version, sizeof(facts->version), "%s", SSL_get_version(ssl));
-	snprintf(facts->cipher, sizeof(facts->cipher), "%s", cipher ? cipher : "");
 	if (chain != NULL && (facts->chain = sk_X509_new_null()) != NULL)
 		for (i = 0; i < sk_X509_num(chain); i++) {
 			X509 *x = sk_X509_value(chain, i);
@@ -181,6 +178,64 @@ dp_dane_read_result(SSL *ssl, struct dp_tls_facts *facts)
 	facts->reason = reason_from_verify(code);
 	snprintf(facts->detail, sizeof(facts->detail), "%s",
 	    X509_verify_cert_error_string(code));
+}
+
+void
+dp_dane_read_result(SSL *ssl, struct dp_tls_facts *facts)
+{
+	const char *cipher = SSL_get_cipher_name(ssl);
+
+	snprintf(facts->version, sizeof(facts->version), "%s", SSL_get_version(ssl));
+	snprintf(facts->cipher, sizeof(facts->cipher), "%s", cipher ? cipher : "");
+	read_verdict(ssl, SSL_get_peer_cert_chain(ssl), facts);
+}
+
+/*
+ * What a client's handshake does with the chain a server sent (OpenSSL's
+ * ssl_verify_cert_chain), done here on a chain from a file: the same
+ * store, purpose, parameters (reference names, DANE flags, security
+ * level) and DANE state, so that a verdict offline is the verdict live.
+ */
+int
+dp_dane_verify_chain(SSL *ssl, STACK_OF(X509) *chain, time_t at, struct dp_tls_facts *facts,
+    struct dp_err *err)
+{
+	X509_STORE_CTX *vctx;
+	X509_VERIFY_PARAM *param;
+	int rc = -1;
+
+	if (sk_X509_num(chain) < 1)
+		return dp_err_set(err, "no certificate to verify");
+	if ((vctx = X509_STORE_CTX_new()) == NULL)
+		return dp_err_set(err, "out of memory");
+	if (X509_STORE_CTX_init(vctx, SSL_CTX_get_cert_store(SSL_get_SSL_CTX(ssl)),
+	    sk_X509_value(chain, 0), chain) != 1 ||
+	    X509_STORE_CTX_set_ex_data(vctx, SSL_get_ex_data_X509_STORE_CTX_idx(), ssl) != 1) {
+		dp_err_set(err, "cannot set up the verification");
+		goto out;
+	}
+	X509_STORE_CTX_set_default(vctx, "ssl_server");
+	param = X509_STORE_CTX_get0_param(vctx);
+	if (X509_VERIFY_PARAM_set1(param, SSL_get0_param(ssl)) != 1) {
+		dp_err_set(err, "cannot set up the verification");
+		goto out;
+	}
+	X509_VERIFY_PARAM_set_auth_level(param, SSL_get_security_level(ssl));
+	if (at != 0)
+		X509_VERIFY_PARAM_set_time(param, at);
+	X509_STORE_CTX_set0_dane(vctx, SSL_get0_dane(ssl));
+	/* 0 is a verdict (its error says which); below 0 OpenSSL failed to run at all. */
+	if (X509_verify_cert(vctx) < 0 && X509_STORE_CTX_get_error(vctx) == X509_V_OK) {
+		dp_err_set(err, "OpenSSL could not run the verification");
+		goto out;
+	}
+	SSL_set_verify_result(ssl, X509_STORE_CTX_get_error(vctx));
+	read_verdict(ssl, chain, facts);
+	rc = 0;
+out:
+	ERR_clear_error();
+	X509_STORE_CTX_free(vctx);
+	return rc;
 }
 
 void

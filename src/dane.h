@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <openssl/ssl.h>
 
@@ -65,6 +66,14 @@ int	dp_dane_configure(SSL *ssl, const char *sni, const char *const *refnames,
 
 /* After a completed handshake: the verdict, match, chain and session facts. */
 void	dp_dane_read_result(SSL *ssl, struct dp_tls_facts *facts);
+/*
+ * Without a handshake: verifies chain (leaf first, as a server sends it)
+ * with the DANE state dp_dane_configure gave ssl, as of at (0: now), and
+ * fills facts (no version or cipher).  Returns 0, or -1 with err set when
+ * OpenSSL could not run the verification at all.
+ */
+int	dp_dane_verify_chain(SSL *ssl, STACK_OF(X509) *chain, time_t at,
+	    struct dp_tls_facts *facts, struct dp_err *err);
 void	dp_tls_facts_clear(struct dp_tls_facts *facts);
 
 #endif

@@ -19,6 +19,7 @@
 #include "outfile.h"
 #include "output.h"
 #include "smtp.h"
+#include "verify.h"
 #include "textsafe.h"
 #include "verdict.h"
 
@@ -230,6 +231,23 @@ run_smtp(const struct dp_config *cfg)
 	return code;
 }
 
+static int
+run_verify(const struct dp_config *cfg)
+{
+	struct dp_verify_report rep;
+	struct dp_err err;
+	int code;
+
+	if (dp_verify_run(cfg, &rep, &err) == -1) {
+		dp_verify_report_clear(&rep);
+		return fail(&err);
+	}
+	code = finish(cfg, dp_renderer_for(cfg->format)->verify(stdout, cfg, &rep), NULL,
+	    rep.check.exit_code);
+	dp_verify_report_clear(&rep);
+	return code;
+}
+
 /* --save-chain is checked before anything goes on the wire (outfile.c). */
 static int
 check_save_chain(const struct dp_config *cfg)
@@ -273,7 +291,8 @@ main(int argc, char *argv[])
 		break;
 	default:
 		print_error(err.msg);
-		fprintf(stderr, "usage: daneprobe lookup|check [options] ... (daneprobe -h for help)\n");
+		fprintf(stderr, "usage: daneprobe lookup|check|smtp|verify|tlsa [options] ... "
+		    "(daneprobe -h for help)\n");
 		return DP_EXIT_USAGE;
 	}
 	if (cfg.save_chain != NULL && check_save_chain(&cfg) == -1)
@@ -285,6 +304,8 @@ main(int argc, char *argv[])
 		return cfg.target_file != NULL ? run_batch(&cfg) : run_check(&cfg);
 	case DP_CMD_SMTP:
 		return cfg.target_file != NULL ? run_smtp_batch(&cfg) : run_smtp(&cfg);
+	case DP_CMD_VERIFY:
+		return run_verify(&cfg);
 	default:
 		return DP_EXIT_USAGE;
 	}

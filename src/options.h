@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "err.h"
 #include "name.h"
@@ -23,6 +24,8 @@ enum dp_command {
 	DP_CMD_LOOKUP,
 	DP_CMD_CHECK,
 	DP_CMD_SMTP,
+	DP_CMD_VERIFY,
+	DP_CMD_TLSA,
 };
 
 enum dp_format {
@@ -82,6 +85,20 @@ struct dp_config {
 	char				 name[DP_NAME_TEXT_MAX];	/* --name, no root dot; "" none */
 	unsigned			 max_addrs;	/* --max-addresses */
 	unsigned			 max_mx;	/* --max-mx */
+	bool				 smtp_rules;	/* --smtp: RFC 7672 (verify, tlsa) */
+	/* verify */
+	const char			*chain_file;	/* --chain (also a tlsa source) */
+	time_t				 verify_at;	/* --at / --in; 0: now */
+	bool				 at_given;
+	/* tlsa */
+	const char			*cert_file, *key_file;	/* --cert, --key */
+	char				 gen_host[DP_NAME_TEXT_MAX];	/* --host; "" from the target */
+	unsigned			 gen_port;	/* --port; 0: from the target or 443 */
+	unsigned			 ttl;		/* --ttl */
+	int				 gen_usage, gen_selector, gen_mtype;	/* -1: default */
+	int				 gen_depth;	/* --depth; -1: by the usage */
+	bool				 gen_issuer;	/* --issuer: also 2 1 1 of the leaf's issuer */
+	bool				 rfc3597;	/* --rfc3597 */
 	char *const			*args;		/* operands after the command */
 	int				 nargs;
 };

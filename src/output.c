@@ -137,3 +137,81 @@ dp_smtp_summary(const struct dp_smtp_report *rep, char *buf, size_t len)
 		snprintf(buf + o, len - o, "; %zu MX host%s not checked (over --max-mx %u)",
 		    rep->nleft_out, rep->nleft_out == 1 ? "" : "s", rep->max_mx);
 }
+
+/* The chain's verdict ("DANE-EE(3) SPKI(1) SHA2-256(1) matched the leaf certificate"). */
+static void
+verify_why(const struct dp_target_result *r, char *buf, size_t len)
+{
+	const struct dp_addr_result *a = &r->addrs[0];
+	struct dp_tlsa t = { .usage = a->match.usage, .selector = a->match.selector,
+	    .mtype = a->match.mtype };
+	char acr[96];
+
+	if (a->reason != DP_R_VERIFIED) {
+		snprintf(buf, len, "%s%s%s", dp_reason_text(a->reason), a->detail[0] ? ": " : "",
+		    a->detail);
+		return;
+	}
+	dp_tlsa_acronyms(&t, acr, sizeof(acr));
+	if (a->match.depth == 0)
+		snprintf(buf, len, "%s matched the leaf certificate", acr);
+	else
+		snprintf(buf, len, "%s matched the certificate at depth %d", acr, a->match.depth);
+}
+
+void
+dp_verify_summary(const struct dp_target_result *r, char *buf, size_t len)
+{
+	size_t o;
+
+	if (r->naddrs == 0 || r->addr_reason == DP_R_ADDR_BOGUS ||
+	    r->addr_reason == DP_R_ADDR_LOOKUP_FAILED || r->addr_reason == DP_R_INTERNAL ||
+	    r->addr_reason == DP_R_BAD_TARGET || r->addr_reason == DP_R_NOT_STARTED) {
+		dp_target_summary(r, buf, len);
+		return;
+	}
+	if (!dp_tlsaset_in_force(&r->tlsa)) {
+		snprintf(buf, len, "%s%s%s", dp_reason_text(r->tlsa.reason),
+		    r->tlsa.detail[0] ? ": " : "", r->tlsa.detail);
+		return;
+	}
+	verify_why(r, buf, len);
+	o = strlen(buf);
+	if (r->tlsa.reason == DP_R_TLSA_OUT_OF_BAND && o < len)
+		snprintf(buf + o, len - o, " (records from the command line, not DNSSEC)");
+}
+
+/* True when every usable record of set is DANE-EE(3): then no date takes part. */
+static bool
+only_dane_ee(const struct dp_tlsaset *set)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < set->nrecs; i++)
+		if (set->recs[i].usability == DP_TLSA_USABLE) {
+			if (set->recs[i].usage != DP_TLSA_DANE_EE)
+				return false;
+			n++;
+		}
+	return n > 0;
+}
+
+bool
+dp_verify_time_note(const struct dp_target_result *r, char *buf, size_t len)
+{
+	const struct dp_offline *off = r->opts.offline;
+	const struct dp_addr_result *a = r->naddrs > 0 ? &r->addrs[0] : NULL;
+	char when[32];
+
+	if (off == NULL || off->at == 0)
+		return false;
+	dp_format_time(off->at, when, sizeof(when));
+	if ((a != NULL && a->reason == DP_R_VERIFIED && a->match.usage == DP_TLSA_DANE_EE) ||
+	    only_dane_ee(&r->tlsa))
+		snprintf(buf, len, "as of %s; DANE-EE(3) ignores the certificate's dates "
+		    "(RFC 7671 section 5.1), so the time does not change this verdict", when);
+	else
+		snprintf(buf, len, "as of %s; the dates of the chain are checked as of then "
+		    "(DANE-TA and PKIX; DANE-EE(3) would ignore them)", when);
+	return true;
+}

@@ -5,6 +5,7 @@
 #ifndef DP_OUTPUT_H
 #define DP_OUTPUT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -13,6 +14,7 @@
 #include "cli_opts.h"
 #include "lookup.h"
 #include "smtp.h"
+#include "verify.h"
 
 /* The version of the JSON documents, see daneprobe(1) JSON OUTPUT. */
 #define DP_JSON_VERSION	1
@@ -34,6 +36,8 @@ struct dp_renderer {
 	/* smtp -f: one domain as it is done (JSON: one line). */
 	int	(*domain)(FILE *fp, const struct dp_config *cfg,
 		    const struct dp_smtp_report *rep);
+	int	(*verify)(FILE *fp, const struct dp_config *cfg,
+		    const struct dp_verify_report *rep);
 };
 
 const struct dp_renderer	*dp_renderer_for(enum dp_format format);
@@ -46,6 +50,14 @@ const char	*dp_record_outcome(const struct dp_target_result *r,
 		    const struct dp_addr_result *a, size_t i, char *buf, size_t len);
 /* One line that sums up a target, e.g. "2 of 2 addresses verified". */
 void	dp_target_summary(const struct dp_target_result *r, char *buf, size_t len);
+
+/* verify: the chain's verdict in a line ("DANE-EE(3) ... matched the leaf certificate"). */
+void	dp_verify_summary(const struct dp_target_result *r, char *buf, size_t len);
+/*
+ * verify --at/--in: "as of TIME; ..." saying whether the time takes part
+ * (DANE-TA, PKIX) or not (DANE-EE).  Returns false (buf untouched) without a time.
+ */
+bool	dp_verify_time_note(const struct dp_target_result *r, char *buf, size_t len);
 
 /* What became of an MX host: "checked", "not checked: why". */
 const char	*dp_mx_host_outcome(const struct dp_mx_host *h, char *buf, size_t len);

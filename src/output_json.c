@@ -312,6 +312,59 @@ json_check(FILE *fp, const struct dp_config *cfg, const struct dp_check_report *
 	    "targets", targets));
 }
 
+/*
+ * verify: the target's fields as check has them, and in "result" the
+ * chain's, with the fields of an address result that a file can have
+ * (code, text, detail, exit, match, chain, records).
+ */
+static int
+json_verify(FILE *fp, const struct dp_config *cfg, const struct dp_verify_report *rep)
+{
+	const struct dp_target_result *r;
+	json_t *doc, *top, *res = NULL, *addrs;
+	char summary[768], note[256];
+	static const char *const live_only[] = { "address", "family", "starttls", "tls",
+	    "timings_ms" };
+	size_t i;
+
+	(void)cfg;
+	if (rep->check.ntargets == 0)
+		return 0;
+	r = &rep->check.targets[0];
+	if ((doc = json_target(r)) == NULL)
+		return -1;
+	if ((addrs = json_object_get(doc, "addresses")) != NULL &&
+	    (res = json_array_get(addrs, 0)) != NULL) {
+		json_incref(res);
+		for (i = 0; i < sizeof(live_only) / sizeof(live_only[0]); i++)
+			json_object_del(res, live_only[i]);
+	}
+	json_object_del(doc, "addresses");
+	json_object_del(doc, "addresses_not_checked");
+	json_object_del(doc, "addresses_left_out");
+	dp_verify_summary(r, summary, sizeof(summary));
+	json_object_set_new(doc, "summary", jstr(summary));
+	top = json_pack("{s:i, s:o, s:i, s:o, s:I, s:o, s:o, s:o}",
+	    "version", DP_JSON_VERSION,
+	    "command", jstr("verify"),
+	    "exit", rep->check.exit_code,
+	    "backend", rep->check.backend != NULL ? jstr(rep->check.backend) : json_null(),
+	    "elapsed_ms", (json_int_t)rep->check.elapsed_ms,
+	    "chain_file", jstr(rep->offline.source),
+	    "at", json_time_or_null(rep->offline.at),
+	    "time_note", dp_verify_time_note(r, note, sizeof(note)) ? jstr(note) : json_null());
+	if (top == NULL || json_object_update(top, doc) == -1) {
+		json_decref(top);
+		json_decref(doc);
+		json_decref(res);
+		return -1;
+	}
+	json_decref(doc);
+	json_object_set_new(top, "result", res != NULL ? res : json_null());
+	doc = top;
+	return json_emit(fp, doc);
+}
+
 static json_t *
 json_smtp_doc(const struct dp_smtp_report *rep)
 {
@@ -391,6 +444,7 @@ const struct dp_renderer dp_renderer_json = {
 	.lookup = json_lookup,
 	.check = json_check,
 	.smtp = json_smtp,
+	.verify = json_verify,
 	.target = json_stream_target,
 	.batch_end = json_batch_end,
 	.domain = json_stream_domain,

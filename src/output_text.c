@@ -311,6 +311,53 @@ text_batch_end(FILE *fp, const struct dp_config *cfg, const struct dp_batch_summ
 	return ferror(fp) ? -1 : 0;
 }
 
+/*
+ * verify: "FILE for TARGET: STATE: why", the TLSA set, the time it was
+ * judged as of; with -v the chain and how each record fared.
+ */
+static int
+text_verify(FILE *fp, const struct dp_config *cfg, const struct dp_verify_report *rep)
+{
+	char summary[768], note[256], acr[96], buf[256], name[DP_NAME_TEXT_MAX + 16] = "";
+	const struct dp_target_result *r;
+	const struct dp_tlsaset *set;
+	size_t i;
+
+	if (rep->check.ntargets == 0)
+		return 0;
+	r = &rep->check.targets[0];
+	set = &r->tlsa;
+	dp_verify_summary(r, summary, sizeof(summary));
+	if (r->tg.is_addr && r->reference[0] != '\0')
+		snprintf(name, sizeof(name), " (as %s)", r->reference);
+	line(fp, "%s for %s%s: %s: %s", rep->offline.source, r->tg.display, name,
+	    dp_exit_word(r->exit_code), summary);
+	if (set->ans != NULL || set->nrecs > 0)
+		line(fp, "  TLSA %s%s%s%s: %zu record%s, %zu usable%s", set->owner,
+		    set->ans != NULL ? " (DNSSEC " : "",
+		    set->ans != NULL ? dp_dnssec_name(set->ans->state) : "",
+		    set->ans != NULL ? ")" : "", set->nrecs, set->nrecs == 1 ? "" : "s",
+		    set->nusable,
+		    r->expanded_in_force ? ", at the CNAME-expanded name (RFC 7671 section 7)" : "");
+	if (dp_verify_time_note(r, note, sizeof(note)))
+		line(fp, "  %s", note);
+	if (!cfg->verbose || r->naddrs == 0)
+		return ferror(fp) ? -1 : 0;
+	if (r->addrs[0].chain != NULL) {
+		line(fp, "  chain in %s:", rep->offline.source);
+		text_chain(fp, r->addrs[0].chain);
+	}
+	for (i = 0; i < set->nrecs; i++) {
+		dp_tlsa_acronyms(&set->recs[i], acr, sizeof(acr));
+		line(fp, "  record %zu %s: %s", i + 1, acr,
+		    dp_record_outcome(r, &r->addrs[0], i, buf, sizeof(buf)));
+	}
+	text_tlsa_records(fp, set, cfg->verbose > 1);
+	if (set->ans != NULL)
+		text_answer(fp, set->ans);
+	return ferror(fp) ? -1 : 0;
+}
+
 const struct dp_renderer dp_renderer_text = {
 	.format = DP_FMT_TEXT,
 	.lookup = text_lookup,
@@ -319,4 +366,5 @@ const struct dp_renderer dp_renderer_text = {
 	.target = text_stream_target,
 	.batch_end = text_batch_end,
 	.domain = text_smtp,
+	.verify = text_verify,
 };

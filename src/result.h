@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <openssl/x509.h>
 
@@ -22,12 +23,24 @@
 #include "tlsaset.h"
 #include "verdict.h"
 
+/*
+ * verify: a chain from a file, checked against the target's TLSA records
+ * instead of the chains its addresses present.  The caller's, kept until
+ * the report is cleared.
+ */
+struct dp_offline {
+	STACK_OF(X509)		*chain;		/* leaf first, as a server sends it */
+	const char		*source;	/* the file's name, for the verdict line */
+	time_t			 at;		/* verify as of this time; 0: now */
+};
+
 /* How to check a target beyond its name and port. */
 struct dp_target_opts {
 	const struct dp_dialect	*dialect;	/* STARTTLS prelude, or NULL */
 	bool			 smtp;		/* RFC 7672 rules: PKIX usages unusable */
 	int			 mx_pref;	/* MX preference, -1: not from MX */
 	unsigned		 tag;		/* the caller's, carried into the result */
+	const struct dp_offline	*offline;	/* verify: this chain, no connection */
 };
 
 /* How one TLSA record fared at one address. */

@@ -149,7 +149,8 @@ mx_unusable(struct dp_smtp_report *rep, struct dp_mx_host *h, const char *what,
 static void
 add_mx_target(struct smtp_job *job, struct dp_mx_host *h, const char *host, int pref)
 {
-	struct dp_target_opts opts = { &dp_dialect_smtp, true, pref, job->tag_base + job->added };
+	struct dp_target_opts opts = { .dialect = &dp_dialect_smtp, .smtp = true,
+	    .mx_pref = pref, .tag = job->tag_base + job->added };
 	char owner[DP_NAME_TEXT_MAX];
 	struct dp_target tg;
 	struct dp_err err;
