@@ -410,13 +410,16 @@ dp_check_add(struct dp_check *c, const struct dp_target *tg,
 
 /* Parses a target given on the command line and checks it against the options. */
 static int
-parse_cli_target(const struct dp_config *cfg, const char *arg, struct dp_target *tg,
-    struct dp_err *err)
+parse_cli_target(const struct dp_config *cfg, const char *arg, bool fetch_chain,
+    struct dp_target *tg, struct dp_err *err)
 {
 	unsigned port = cfg->dialect != NULL ? cfg->dialect->port : 443;
 
 	if (dp_target_parse(arg, port, tg, err) == -1)
 		return -1;
+	/* Fetching a chain needs no TLSA records: an address will do. */
+	if (fetch_chain)
+		return 0;
 	return dp_check_target_usable(cfg, tg, err);
 }
 
@@ -499,12 +502,12 @@ int
 dp_check_run(const struct dp_config *cfg, struct dp_check_report *rep,
     struct dp_err *err)
 {
-	return dp_check_run_offline(cfg, NULL, rep, err);
+	return dp_check_run_as(cfg, NULL, false, rep, err);
 }
 
 int
-dp_check_run_offline(const struct dp_config *cfg, const struct dp_offline *offline,
-    struct dp_check_report *rep, struct dp_err *err)
+dp_check_run_as(const struct dp_config *cfg, const struct dp_offline *offline,
+    bool fetch_chain, struct dp_check_report *rep, struct dp_err *err)
 {
 	struct dp_target tgs[DP_MAX_TARGETS];
 	/*
@@ -514,7 +517,7 @@ dp_check_run_offline(const struct dp_config *cfg, const struct dp_offline *offli
 	 */
 	struct dp_target_opts opts = { .dialect = cfg->dialect, .mx_pref = -1,
 	    .smtp = cfg->smtp_rules || (offline != NULL && cfg->dialect == &dp_dialect_smtp),
-	    .offline = offline };
+	    .offline = offline, .fetch_chain = fetch_chain };
 	struct dp_check *c = NULL;
 	int i, rc = -1;
 
@@ -525,7 +528,7 @@ dp_check_run_offline(const struct dp_config *cfg, const struct dp_offline *offli
 	}
 	/* All operands are checked before anything goes on the wire. */
 	for (i = 0; i < cfg->nargs; i++)
-		if (parse_cli_target(cfg, cfg->args[i], &tgs[i], err) == -1)
+		if (parse_cli_target(cfg, cfg->args[i], fetch_chain, &tgs[i], err) == -1)
 			return dp_err_kind(err, DP_ERR_USAGE);
 	if (dp_check_open(cfg, rep, &c, err) == -1)
 		goto out;

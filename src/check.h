@@ -34,12 +34,14 @@ int	dp_check_run(const struct dp_config *cfg, struct dp_check_report *rep,
 	    struct dp_err *err);
 
 /*
- * verify: the same, but each target's TLSA records (from DNS, or given)
- * judge offline->chain instead of what its addresses present; with the
- * records given no resolver is made and no socket opened.
+ * The same for the other commands.  verify (offline not NULL): each
+ * target's TLSA records (from DNS, or given) judge offline->chain instead
+ * of what its addresses present; with the records given no resolver is
+ * made and no socket opened.  tlsa TARGET (fetch_chain): no TLSA lookup,
+ * and each address's chain is fetched with SNI but no verdict on it.
  */
-int	dp_check_run_offline(const struct dp_config *cfg, const struct dp_offline *offline,
-	    struct dp_check_report *rep, struct dp_err *err);
+int	dp_check_run_as(const struct dp_config *cfg, const struct dp_offline *offline,
+	    bool fetch_chain, struct dp_check_report *rep, struct dp_err *err);
 
 /*
  * The same in steps, for callers that find their targets on the loop (MX):

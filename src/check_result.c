@@ -73,7 +73,7 @@ target_exit(const struct dp_check_target *t)
 
 	if (t->addr_reason != DP_R_VERIFIED)
 		code = dp_exit_worst(code, dp_reason_exit(t->addr_reason));
-	if (!dp_tlsaset_in_force(set))
+	if (!dp_tlsaset_in_force(set) && !t->opts.fetch_chain)
 		code = dp_exit_worst(code, dp_reason_exit(set->reason));
 	else
 		for (i = 0; i < t->nprobes; i++)

@@ -100,6 +100,31 @@ probe_start_handshake(struct dp_check_target *t, struct dp_probe *p)
 		dp_probe_handshake(p, ssl);
 }
 
+/*
+ * tlsa TARGET: a handshake only for the chain, with SNI but no DANE; its
+ * reason becomes "chain fetched" (tls.c), never a verdict on the chain.
+ */
+static void
+probe_start_fetch(struct dp_check_target *t, struct dp_probe *p)
+{
+	struct dp_err err;
+	SSL_CTX *ctx;
+	SSL *ssl;
+
+	if ((ctx = job_ctx(t->job, false, &err)) == NULL) {
+		dp_probe_finish(p, DP_R_INTERNAL, err.msg);
+		return;
+	}
+	if ((ssl = SSL_new(ctx)) == NULL ||
+	    (!t->tg.is_addr && SSL_set_tlsext_host_name(ssl, t->base_host) != 1)) {
+		SSL_free(ssl);
+		dp_probe_finish(p, DP_R_INTERNAL, "cannot create a TLS connection");
+		return;
+	}
+	p->fetch_only = true;
+	dp_probe_handshake(p, ssl);
+}
+
 /* verify: the chain from the file takes the place of a handshake. */
 static void
 target_verify_offline(struct dp_check_target *t)
@@ -134,7 +159,10 @@ probe_advance(struct dp_check_target *t, struct dp_probe *p)
 
 	if (p->phase == DP_PHASE_DONE)
 		return;
-	if (!dp_tlsaset_in_force(set))
+	if (t->opts.fetch_chain) {
+		if (p->phase == DP_PHASE_READY)
+			probe_start_fetch(t, p);
+	} else if (!dp_tlsaset_in_force(set))
 		dp_probe_finish(p, DP_R_NOT_CHECKED, dp_reason_text(set->reason));
 	else if (p->phase == DP_PHASE_READY)
 		probe_start_handshake(t, p);
@@ -443,6 +471,10 @@ ck_target_start(struct dp_check_target *t, struct dp_err *err)
 	t->addr_reason = DP_R_VERIFIED;
 	if ((t->probes = calloc(cfg->max_addrs, sizeof(*t->probes))) == NULL)
 		return dp_err_set(err, "out of memory");
+	if (t->opts.fetch_chain) {
+		t->tlsa_done = true;
+		t->tlsa.reason = DP_R_TLSA_NOT_ASKED;
+	}
 	if (t->tg.is_addr) {
 		target_add_probe(t, (struct sockaddr *)&t->tg.addr, t->tg.addrlen);
 		return 0;

@@ -19,6 +19,7 @@
 #include "outfile.h"
 #include "output.h"
 #include "smtp.h"
+#include "tlsacmd.h"
 #include "verify.h"
 #include "textsafe.h"
 #include "verdict.h"
@@ -248,6 +249,23 @@ run_verify(const struct dp_config *cfg)
 	return code;
 }
 
+static int
+run_tlsa(const struct dp_config *cfg)
+{
+	struct dp_gen_report rep;
+	struct dp_err err;
+	int code;
+
+	if (dp_gen_run(cfg, &rep, &err) == -1) {
+		dp_gen_report_clear(&rep);
+		return fail(&err);
+	}
+	code = finish(cfg, dp_renderer_for(cfg->format)->tlsa(stdout, cfg, &rep), NULL,
+	    rep.exit_code);
+	dp_gen_report_clear(&rep);
+	return code;
+}
+
 /* --save-chain is checked before anything goes on the wire (outfile.c). */
 static int
 check_save_chain(const struct dp_config *cfg)
@@ -306,6 +324,8 @@ main(int argc, char *argv[])
 		return cfg.target_file != NULL ? run_smtp_batch(&cfg) : run_smtp(&cfg);
 	case DP_CMD_VERIFY:
 		return run_verify(&cfg);
+	case DP_CMD_TLSA:
+		return run_tlsa(&cfg);
 	default:
 		return DP_EXIT_USAGE;
 	}

@@ -14,6 +14,7 @@
 #include "cli_opts.h"
 #include "lookup.h"
 #include "smtp.h"
+#include "tlsacmd.h"
 #include "verify.h"
 
 /* The version of the JSON documents, see daneprobe(1) JSON OUTPUT. */
@@ -38,6 +39,8 @@ struct dp_renderer {
 		    const struct dp_smtp_report *rep);
 	int	(*verify)(FILE *fp, const struct dp_config *cfg,
 		    const struct dp_verify_report *rep);
+	int	(*tlsa)(FILE *fp, const struct dp_config *cfg,
+		    const struct dp_gen_report *rep);
 };
 
 const struct dp_renderer	*dp_renderer_for(enum dp_format format);

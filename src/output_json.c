@@ -365,6 +365,54 @@ json_verify(FILE *fp, const struct dp_config *cfg, const struct dp_verify_report
 	return json_emit(fp, doc);
 }
 
+/* tlsa: the records with their acronyms and zone lines, and where each chain came from. */
+static int
+json_tlsa(FILE *fp, const struct dp_config *cfg, const struct dp_gen_report *rep)
+{
+	json_t *recs = json_array(), *srcs = json_array();
+	char acr[96], *txt;
+	size_t i;
+
+	(void)cfg;
+	for (i = 0; i < rep->nsources; i++) {
+		const struct dp_gen_source *s = &rep->sources[i];
+
+		json_array_append_new(srcs, json_pack("{s:o, s:o, s:o, s:o}",
+		    "source", jstr(s->label),
+		    "code", jstr(dp_reason_code(s->reason)),
+		    "detail", json_str_or_null(s->detail),
+		    "chain", s->group >= 0 ? json_integer(s->group) : json_null()));
+	}
+	for (i = 0; i < rep->nrecords; i++) {
+		const struct dp_gen_record *r = &rep->records[i];
+
+		dp_tlsa_acronyms(&r->rec, acr, sizeof(acr));
+		txt = dp_tlsa_to_text(&r->rec);
+		json_array_append_new(recs, json_pack("{s:o, s:i, s:i, s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:i}",
+		    "owner", jstr(rep->owner),
+		    "ttl", (int)rep->ttl,
+		    "usage", r->rec.usage,
+		    "selector", r->rec.selector,
+		    "matching_type", r->rec.mtype,
+		    "acronyms", jstr(acr),
+		    "text", txt != NULL ? jstr(txt) : json_null(),
+		    "zone_line", jstr(r->zone_line),
+		    "depth", r->depth >= 0 ? json_integer(r->depth) : json_null(),
+		    "subject", json_str_or_null(r->subject),
+		    "chain", r->group));
+		free(txt);
+	}
+	return json_emit(fp, json_pack("{s:i, s:o, s:i, s:o, s:o, s:i, s:o, s:o}",
+	    "version", DP_JSON_VERSION,
+	    "command", jstr("tlsa"),
+	    "exit", rep->exit_code,
+	    "owner", jstr(rep->owner),
+	    "owner_note", json_str_or_null(rep->owner_note),
+	    "chains", rep->ngroups,
+	    "sources", srcs,
+	    "records", recs));
+}
+
 static json_t *
 json_smtp_doc(const struct dp_smtp_report *rep)
 {
@@ -445,6 +493,7 @@ const struct dp_renderer dp_renderer_json = {
 	.check = json_check,
 	.smtp = json_smtp,
 	.verify = json_verify,
+	.tlsa = json_tlsa,
 	.target = json_stream_target,
 	.batch_end = json_batch_end,
 	.domain = json_stream_domain,

@@ -358,6 +358,63 @@ text_verify(FILE *fp, const struct dp_config *cfg, const struct dp_verify_report
 	return ferror(fp) ? -1 : 0;
 }
 
+/* The sources of one chain: "127.0.1.1:443, [::1]:443". */
+static void
+group_sources(const struct dp_gen_report *rep, int group, char *buf, size_t len)
+{
+	size_t i, o = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < rep->nsources && o < len; i++)
+		if (rep->sources[i].group == group)
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? ", " : "",
+			    rep->sources[i].label);
+}
+
+/*
+ * tlsa: the records as zone-file lines, ready to paste; everything else
+ * is a ';' comment, so the whole output is a valid zone-file fragment.
+ */
+static int
+text_tlsa(FILE *fp, const struct dp_config *cfg, const struct dp_gen_report *rep)
+{
+	char from[1024], acr[96];
+	size_t i;
+	int g;
+
+	if (rep->owner_note[0] != '\0')
+		line(fp, "; %s", rep->owner_note);
+	for (i = 0; i < rep->nsources; i++)
+		if (rep->sources[i].group < 0)
+			line(fp, "; %s: no chain: %s%s%s", rep->sources[i].label,
+			    dp_reason_text(rep->sources[i].reason),
+			    rep->sources[i].detail[0] ? ": " : "", rep->sources[i].detail);
+	if (rep->ngroups > 1)
+		line(fp, "; the addresses serve %d different chains: the records of each follow; "
+		    "publish them all, or make the servers agree", rep->ngroups);
+	for (g = 0; g < rep->ngroups; g++) {
+		if (rep->ngroups > 1 || cfg->verbose) {
+			group_sources(rep, g, from, sizeof(from));
+			line(fp, "; %s %s", rep->ngroups > 1 ? "chain served by" : "from", from);
+		}
+		for (i = 0; i < rep->nrecords; i++) {
+			const struct dp_gen_record *r = &rep->records[i];
+
+			if (r->group != g)
+				continue;
+			if (cfg->verbose) {
+				dp_tlsa_acronyms(&r->rec, acr, sizeof(acr));
+				if (r->depth >= 0)
+					line(fp, "; %s of depth %d: %s", acr, r->depth, r->subject);
+				else
+					line(fp, "; %s of the key", acr);
+			}
+			line(fp, "%s", r->zone_line);
+		}
+	}
+	return ferror(fp) ? -1 : 0;
+}
+
 const struct dp_renderer dp_renderer_text = {
 	.format = DP_FMT_TEXT,
 	.lookup = text_lookup,
@@ -367,4 +424,5 @@ const struct dp_renderer dp_renderer_text = {
 	.batch_end = text_batch_end,
 	.domain = text_smtp,
 	.verify = text_verify,
+	.tlsa = text_tlsa,
 };

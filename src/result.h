@@ -41,6 +41,7 @@ struct dp_target_opts {
 	int			 mx_pref;	/* MX preference, -1: not from MX */
 	unsigned		 tag;		/* the caller's, carried into the result */
 	const struct dp_offline	*offline;	/* verify: this chain, no connection */
+	bool			 fetch_chain;	/* tlsa TARGET: no TLSA lookup, each chain fetched */
 };
 
 /* How one TLSA record fared at one address. */

@@ -152,6 +152,11 @@ handshake_step(evutil_socket_t fd, short what, void *arg)
 	if ((rc = SSL_connect(p->ssl)) == 1) {
 		p->handshake_ms = dp_now_ms() - p->started_ms - p->connect_ms;
 		dp_dane_read_result(p->ssl, &p->facts);
+		if (p->fetch_only) {
+			/* OpenSSL verified against an empty store: that says nothing here. */
+			p->facts.reason = DP_R_CHAIN_FETCHED;
+			p->facts.detail[0] = '\0';
+		}
 		p->phase = DP_PHASE_DONE;
 		/* A polite close; the verdict does not depend on it. */
 		SSL_shutdown(p->ssl);

@@ -53,6 +53,7 @@ struct dp_probe {
 	unsigned		 connect_limit_ms, handshake_limit_ms;
 	struct event		*phase_timer;
 	bool			 slot_held;	/* counted against its caller's per-address limit */
+	bool			 fetch_only;	/* no DANE: the chain is wanted, not a verdict */
 };
 
 /*

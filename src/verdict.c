@@ -25,6 +25,7 @@ static const struct {
 	[DP_R_TLSA_LOOKUP_FAILED] = { "tlsa-lookup-failed", "the TLSA lookup failed", DP_EXIT_FAIL },
 	[DP_R_TLSA_TIMEOUT] = { "tlsa-timeout", "the TLSA lookup timed out", DP_EXIT_FAIL },
 	[DP_R_TLSA_OUT_OF_BAND] = { "tlsa-out-of-band", "TLSA records given on the command line (not DNSSEC)", DP_EXIT_OK },
+	[DP_R_TLSA_NOT_ASKED] = { "tlsa-not-asked", "TLSA records not looked up (only the chains were wanted)", DP_EXIT_OK },
 	[DP_R_MX_SECURE] = { "mx-secure", "the MX records are DNSSEC-signed", DP_EXIT_OK },
 	[DP_R_MX_INSECURE] = { "mx-insecure", "the MX records are not DNSSEC-signed (insecure), so their hosts are not authenticated", DP_EXIT_NOT_IN_FORCE },
 	[DP_R_MX_BOGUS] = { "mx-bogus", "DNSSEC validation of the MX records failed (bogus)", DP_EXIT_FAIL },
@@ -52,6 +53,7 @@ static const struct {
 	[DP_R_HANDSHAKE_FAILED] = { "handshake-failed", "the TLS handshake failed", DP_EXIT_UNCHECKED },
 	[DP_R_STARTTLS_FAILED] = { "starttls-failed", "STARTTLS failed", DP_EXIT_FAIL },
 	[DP_R_NOT_CHECKED] = { "not-checked", "not checked", DP_EXIT_UNCHECKED },
+	[DP_R_CHAIN_FETCHED] = { "chain-fetched", "chain fetched (not verified)", DP_EXIT_OK },
 	[DP_R_INTERNAL] = { "internal-error", "internal error", DP_EXIT_INTERNAL },
 };
 

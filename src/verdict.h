@@ -24,6 +24,7 @@ enum dp_reason {
 	DP_R_TLSA_LOOKUP_FAILED,
 	DP_R_TLSA_TIMEOUT,
 	DP_R_TLSA_OUT_OF_BAND,
+	DP_R_TLSA_NOT_ASKED,	/* tlsa TARGET: only the chains were wanted */
 	/* mail (RFC 7672) */
 	DP_R_MX_SECURE,
 	DP_R_MX_INSECURE,
@@ -54,6 +55,7 @@ enum dp_reason {
 	DP_R_HANDSHAKE_FAILED,
 	DP_R_STARTTLS_FAILED,
 	DP_R_NOT_CHECKED,
+	DP_R_CHAIN_FETCHED,	/* tlsa TARGET: a handshake for the chain, no verdict on it */
 	DP_R_INTERNAL,
 	DP_R_COUNT
 };

@@ -25,7 +25,7 @@ dp_verify_run(const struct dp_config *cfg, struct dp_verify_report *rep, struct 
 	rep->offline.source = strcmp(cfg->chain_file, "-") == 0 ? "standard input" :
 	    cfg->chain_file;
 	rep->offline.at = cfg->at_given ? cfg->verify_at : 0;
-	return dp_check_run_offline(cfg, &rep->offline, &rep->check, err);
+	return dp_check_run_as(cfg, &rep->offline, false, &rep->check, err);
 }
 
 void
