@@ -75,11 +75,12 @@ target_exit(const struct dp_check_target *t)
 		code = dp_exit_worst(code, dp_reason_exit(t->addr_reason));
 	if (!dp_tlsaset_in_force(set) && !t->opts.fetch_chain)
 		code = dp_exit_worst(code, dp_reason_exit(set->reason));
-	else
+	else {
 		for (i = 0; i < t->nprobes; i++)
 			code = dp_exit_worst(code, dp_reason_exit(t->probes[i].facts.reason));
-	if (t->offline_done)
-		code = dp_exit_worst(code, dp_reason_exit(t->offline.reason));
+		if (t->offline_done)
+			code = dp_exit_worst(code, dp_reason_exit(t->offline.reason));
+	}
 	/* A limit stopped work: never OK over addresses nobody looked at. */
 	if (t->addrs_dropped > 0)
 		code = dp_exit_worst(code, dp_reason_exit(DP_R_ADDR_LIMIT));

@@ -476,7 +476,9 @@ ck_target_start(struct dp_check_target *t, struct dp_err *err)
 		t->tlsa.reason = DP_R_TLSA_NOT_ASKED;
 	}
 	if (t->tg.is_addr) {
-		target_add_probe(t, (struct sockaddr *)&t->tg.addr, t->tg.addrlen);
+		/* verify connects nowhere; its records were given (dp_check_target_usable). */
+		if (t->opts.offline == NULL)
+			target_add_probe(t, (struct sockaddr *)&t->tg.addr, t->tg.addrlen);
 		return 0;
 	}
 	/* verify with the records given: no resolver, no socket (it runs under unshare -n). */
