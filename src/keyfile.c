@@ -113,8 +113,10 @@ looks_like_pem(const uint8_t *buf, size_t len)
 /*
  * The first private key (private) or public key block of PEM text in
  * *key; other blocks are skipped.  A fresh read-only view of buf each
- * time: OpenSSL makes no copy of it to cleanse.  Returns 0 (*key may be
- * NULL), or -1 (no memory).
+ * time: OpenSSL makes no copy of it to cleanse.  Both readers get the
+ * refusing callback: the public key reader too tries to decrypt an
+ * ENCRYPTED PRIVATE KEY block for its public key.  Returns 0 (*key may
+ * be NULL), or -1 (no memory).
  */
 static int
 pem_read_key(const uint8_t *buf, size_t len, bool private,

@@ -53,7 +53,7 @@ usage_err(struct dp_err *err)
 	return dp_err_kind(err, DP_ERR_USAGE);
 }
 
-/* The checks that do not depend on the certificate: values, SMTP.  Returns 0 or -1. */
+/* The checks that need no certificate: assigned values, SMTP, a depth.  Returns 0 or -1. */
 static int
 check_spec(const struct dp_tlsagen_spec *spec, bool smtp, struct dp_err *err)
 {
@@ -87,7 +87,7 @@ check_spec(const struct dp_tlsagen_spec *spec, bool smtp, struct dp_err *err)
 	return 0;
 }
 
-/* The depth spec names in a chain of n, by the default of its usage. */
+/* The depth spec names, DP_TLSAGEN_DEPTH_DEFAULT made the usage's default. */
 static int
 resolve_depth(const struct dp_tlsagen_spec *spec, bool chain_is_sent)
 {
