@@ -422,10 +422,10 @@ check_deploy_combinations(const struct dp_config *cfg, struct dp_err *err)
 	if (cfg->cmd == DP_CMD_VERIFY) {
 		if (cfg->chain_file == NULL)
 			return dp_err_set(err, "verify needs --chain FILE (- for standard input)");
-		if (cfg->nargs != 1)
-			return dp_err_set(err, "verify takes one TARGET");
 		if (cfg->target_file != NULL || cfg->save_chain != NULL)
 			return dp_err_set(err, "-f and --save-chain are not for verify");
+		if (cfg->nargs != 1)
+			return dp_err_set(err, "verify takes one TARGET");
 	}
 	if (cfg->cmd != DP_CMD_TLSA)
 		return 0;
