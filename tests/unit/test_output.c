@@ -13,6 +13,7 @@
 #include "output.h"
 #include "tap.h"
 #include "textsafe.h"
+#include "tlsagen.h"
 
 static void
 test_textsafe(void)
@@ -232,11 +233,129 @@ test_golden(void)
 	dp_check_report_clear(&rep);
 }
 
+/* verify: a DANE-TA match at depth 1 as of a given time; a file, not an address. */
+static void
+golden_verify(struct dp_verify_report *rep, struct dp_config *cfg)
+{
+	struct dp_target_result *t;
+	struct dp_err err;
+
+	memset(cfg, 0, sizeof(*cfg));
+	memset(rep, 0, sizeof(*rep));
+	rep->offline.source = "new-chain.pem";
+	rep->offline.at = 1893456000;	/* 2030-01-01 */
+	rep->check.targets = calloc(1, sizeof(*rep->check.targets));
+	rep->check.ntargets = 1;
+	t = &rep->check.targets[0];
+	dp_target_parse("www.example.com", 443, &t->tg, &err);
+	t->opts.offline = &rep->offline;
+	t->addr_reason = DP_R_VERIFIED;
+	snprintf(t->reference, sizeof(t->reference), "www.example.com");
+	dp_tlsaset_add_text(&t->tlsa,
+	    "2 0 1 8a2f7ac4b7b39b7d3e0db5f7d4b7b4c1f4f2b7d9a9f7c6e5d4c3b2a190807f6e", false, &err);
+	snprintf(t->tlsa.owner, sizeof(t->tlsa.owner), "(command line)");
+	t->addrs = calloc(1, sizeof(*t->addrs));
+	t->naddrs = 1;
+	snprintf(t->addrs[0].label, sizeof(t->addrs[0].label), "new-chain.pem");
+	t->addrs[0].reason = DP_R_VERIFIED;
+	t->addrs[0].match.depth = 1;
+	t->addrs[0].match.usage = 2;
+	t->addrs[0].match.mtype = 1;
+	t->addrs[0].records = calloc(1, sizeof(*t->addrs[0].records));
+	t->addrs[0].records[0] = DP_REC_MATCHED;
+}
+
+/* tlsa: two addresses with different chains, one with none. */
+static void
+golden_gen(struct dp_gen_report *rep, struct dp_config *cfg)
+{
+	static const char *const recs[] = {
+		"3 1 1 0c72ac70b745ac19998811b131d662c9ac69dbdbe7cb23e5b514b56664c5d3d6",
+		"3 1 1 8a2f7ac4b7b39b7d3e0db5f7d4b7b4c1f4f2b7d9a9f7c6e5d4c3b2a190807f6e",
+	};
+	static const char *const srcs[] = { "192.0.2.1:443", "192.0.2.2:443", "192.0.2.3:443" };
+	struct dp_err err;
+	size_t i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	memset(rep, 0, sizeof(*rep));
+	snprintf(rep->owner, sizeof(rep->owner), "_443._tcp.www.example.com.");
+	rep->ttl = 3600;
+	rep->exit_code = DP_EXIT_UNCHECKED;
+	rep->ngroups = 2;
+	rep->sources = calloc(3, sizeof(*rep->sources));
+	rep->nsources = 3;
+	for (i = 0; i < 3; i++) {
+		snprintf(rep->sources[i].label, sizeof(rep->sources[i].label), "%s", srcs[i]);
+		rep->sources[i].reason = i < 2 ? DP_R_CHAIN_FETCHED : DP_R_CONNECT_REFUSED;
+		rep->sources[i].group = i < 2 ? (int)i : -1;
+	}
+	rep->records = calloc(2, sizeof(*rep->records));
+	rep->nrecords = 2;
+	for (i = 0; i < 2; i++) {
+		dp_tlsa_parse_text(recs[i], false, &rep->records[i].rec, &err);
+		rep->records[i].group = (int)i;
+		snprintf(rep->records[i].subject, sizeof(rep->records[i].subject),
+		    "CN=www.example.com");
+		rep->records[i].zone_line = dp_tlsagen_zone_line(rep->owner, rep->ttl,
+		    &rep->records[i].rec, false);
+	}
+}
+
+/* The output of a verify or tlsa renderer (one of the two reports, the other NULL). */
+static char *
+render_deploy(const struct dp_renderer *r, const struct dp_config *cfg,
+    const struct dp_verify_report *vrep, const struct dp_gen_report *grep)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	if (vrep != NULL)
+		r->verify(fp, cfg, vrep);
+	else
+		r->tlsa(fp, cfg, grep);
+	fclose(fp);
+	return text;
+}
+
+static void
+test_golden_deploy(void)
+{
+	struct dp_verify_report vrep;
+	struct dp_gen_report grep;
+	struct dp_config cfg;
+	char *out;
+
+	golden_verify(&vrep, &cfg);
+	out = render_deploy(&dp_renderer_text, &cfg, &vrep, NULL);
+	golden("verify.txt", out);
+	free(out);
+	cfg.verbose = 1;
+	out = render_deploy(&dp_renderer_text, &cfg, &vrep, NULL);
+	golden("verify-v.txt", out);
+	free(out);
+	out = render_deploy(&dp_renderer_json, &cfg, &vrep, NULL);
+	golden("verify.json", out);
+	free(out);
+	dp_check_report_clear(&vrep.check);
+
+	golden_gen(&grep, &cfg);
+	out = render_deploy(&dp_renderer_text, &cfg, NULL, &grep);
+	golden("tlsa.txt", out);
+	free(out);
+	out = render_deploy(&dp_renderer_json, &cfg, NULL, &grep);
+	golden("tlsa.json", out);
+	free(out);
+	dp_gen_report_clear(&grep);
+}
+
 int
 main(void)
 {
 	test_textsafe();
 	test_renderers();
 	test_golden();
+	test_golden_deploy();
 	return tap_done();
 }
