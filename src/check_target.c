@@ -87,25 +87,28 @@ target_dane_ssl(struct dp_check_target *t, enum dp_reason *reason, char *detail,
 	return ssl;
 }
 
-static void
-probe_start_handshake(struct dp_check_target *t, struct dp_probe *p)
+/*
+ * The SNI of a handshake, if it is known before the TLSA records are
+ * decided: the TLSA base domain is the host itself unless a secure CNAME
+ * chain makes it the expanded name (RFC 7671 section 7), which only the
+ * expanded name's TLSA answer decides.  Returns NULL when that must be
+ * waited for, "" for none (an address without --name).
+ */
+static const char *
+target_sni(const struct dp_check_target *t)
 {
-	enum dp_reason reason;
-	char detail[256];
-	SSL *ssl;
-
-	if ((ssl = target_dane_ssl(t, &reason, detail, sizeof(detail))) == NULL)
-		dp_probe_finish(p, reason, detail);
-	else
-		dp_probe_handshake(p, ssl);
+	if (t->state >= CK_PROBING)
+		return t->nrefnames > 0 ? t->base_domain : "";
+	if (t->tg.is_addr)
+		return t->job->cfg->name;
+	if (t->opts.fetch_chain || t->expanded[0] == '\0')
+		return t->base_host;
+	return NULL;
 }
 
-/*
- * tlsa TARGET: a handshake only for the chain, with SNI but no DANE; its
- * reason becomes "chain fetched" (tls.c), never a verdict on the chain.
- */
+/* A handshake with SNI and no DANE: it collects the chain, which is judged once decided. */
 static void
-probe_start_fetch(struct dp_check_target *t, struct dp_probe *p)
+probe_start_tls(struct dp_check_target *t, struct dp_probe *p, const char *sni)
 {
 	struct dp_err err;
 	SSL_CTX *ctx;
@@ -116,13 +119,50 @@ probe_start_fetch(struct dp_check_target *t, struct dp_probe *p)
 		return;
 	}
 	if ((ssl = SSL_new(ctx)) == NULL ||
-	    (!t->tg.is_addr && SSL_set_tlsext_host_name(ssl, t->base_host) != 1)) {
+	    (sni[0] != '\0' && SSL_set_tlsext_host_name(ssl, sni) != 1)) {
 		SSL_free(ssl);
 		dp_probe_finish(p, DP_R_INTERNAL, "cannot create a TLS connection");
 		return;
 	}
-	p->fetch_only = true;
 	dp_probe_handshake(p, ssl);
+}
+
+/*
+ * The verdict on a FETCHED probe's chain, once the records are decided:
+ * OpenSSL's DANE over the chain the handshake collected, set up as for a
+ * chain from a file (verify).  A handshake made with an SNI that the
+ * decision did not confirm is made again: a server may present another
+ * chain for another name.
+ */
+static void
+probe_judge(struct dp_check_target *t, struct dp_probe *p)
+{
+	const char *sni = target_sni(t);
+	struct dp_tls_facts *f = &p->facts;
+	struct dp_err err;
+	SSL *ssl;
+
+	if (t->opts.fetch_chain) {
+		f->reason = DP_R_CHAIN_FETCHED;
+		dp_probe_judged(p);
+		return;
+	}
+	if (strcmp(p->sni, sni) != 0) {
+		if (dp_probe_reconnect(p) == -1)
+			p->cb(p, p->arg);
+		return;
+	}
+	if (sk_X509_num(f->chain) < 1) {
+		f->reason = DP_R_HANDSHAKE_FAILED;
+		snprintf(f->detail, sizeof(f->detail), "the server presented no certificate");
+	} else if ((ssl = target_dane_ssl(t, &f->reason, f->detail, sizeof(f->detail))) != NULL) {
+		if (dp_dane_verify_chain(ssl, f->chain, 0, f, &err) == -1) {
+			f->reason = DP_R_INTERNAL;
+			snprintf(f->detail, sizeof(f->detail), "%.250s", err.msg);
+		}
+		SSL_free(ssl);
+	}
+	dp_probe_judged(p);
 }
 
 /* verify: the chain from the file takes the place of a handshake. */
@@ -151,7 +191,11 @@ target_verify_offline(struct dp_check_target *t)
 	SSL_free(ssl);
 }
 
-/* Once the TLSA records are decided: a handshake for a READY probe, or no check at all. */
+/*
+ * Once the TLSA records are decided: the verdict on a chain already
+ * fetched, a handshake for a probe that waited for its SNI, or no check
+ * at all (DANE not in force: a chain fetched meanwhile is dropped unseen).
+ */
 static void
 probe_advance(struct dp_check_target *t, struct dp_probe *p)
 {
@@ -159,23 +203,36 @@ probe_advance(struct dp_check_target *t, struct dp_probe *p)
 
 	if (p->phase == DP_PHASE_DONE)
 		return;
-	if (t->opts.fetch_chain) {
-		if (p->phase == DP_PHASE_READY)
-			probe_start_fetch(t, p);
-	} else if (!dp_tlsaset_in_force(set))
+	if (!t->opts.fetch_chain && !dp_tlsaset_in_force(set)) {
+		if (p->phase == DP_PHASE_FETCHED)
+			dp_tls_facts_clear(&p->facts);
 		dp_probe_finish(p, DP_R_NOT_CHECKED, dp_reason_text(set->reason));
-	else if (p->phase == DP_PHASE_READY)
-		probe_start_handshake(t, p);
+	} else if (p->phase == DP_PHASE_READY)
+		probe_start_tls(t, p, target_sni(t));
+	else if (p->phase == DP_PHASE_FETCHED)
+		probe_judge(t, p);
 }
 
+/*
+ * A probe moved on.  READY: its handshake starts at once when its SNI is
+ * known, so that TLS runs while DNSSEC still validates; FETCHED: its
+ * chain is judged if the records are decided, else it waits for them.
+ */
 static void
 probe_event(struct dp_probe *p, void *arg)
 {
 	struct dp_check_target *t = arg;
+	const char *sni;
 
-	if (p->phase == DP_PHASE_READY && t->state >= CK_PROBING)
-		probe_advance(t, p);
-	else if (p->phase == DP_PHASE_DONE) {
+	if (p->phase == DP_PHASE_READY) {
+		if (t->state >= CK_PROBING)
+			probe_advance(t, p);
+		else if ((sni = target_sni(t)) != NULL)
+			probe_start_tls(t, p, sni);
+	} else if (p->phase == DP_PHASE_FETCHED) {
+		if (t->state >= CK_PROBING)
+			probe_advance(t, p);
+	} else if (p->phase == DP_PHASE_DONE) {
 		ck_probe_release(t->job, p);
 		ck_target_step(t);
 	}
@@ -293,7 +350,7 @@ target_maybe_expand(struct dp_check_target *t, const struct dp_answer *ans)
 	char owner[DP_NAME_TEXT_MAX];
 	struct dp_err err;
 
-	if (t->expanded[0] != '\0' || t->out_of_band ||
+	if (t->expanded[0] != '\0' || t->out_of_band || t->opts.fetch_chain ||
 	    ans->ncnames == 0 || ans->state != DP_DNSSEC_SECURE ||
 	    ans->final_name == NULL || strcmp(ans->final_name, t->tg.host) == 0)
 		return;

@@ -9,9 +9,10 @@
  *   - PKIX-TA(0)/PKIX-EE(1) need the trust store, which is loaded only
  *     when such a record is usable;
  *   - zero usable records is reported, never verified against the CA store.
- * Verification runs with SSL_VERIFY_NONE so that the handshake completes
- * and the chain can be shown; the verdict is SSL_get_verify_result plus
- * SSL_get0_dane_tlsa, and only X509_V_OK with a DANE match passes.
+ * A handshake runs with SSL_VERIFY_NONE and only collects the chain
+ * (tls.c); the chain is then verified here, as one from a file is; the
+ * verdict is the verification's result plus SSL_get0_dane_tlsa, and only
+ * X509_V_OK with a DANE match passes.
  */
 #include "config.h"
 
@@ -150,14 +151,17 @@ read_match(SSL *ssl, struct dp_dane_match *m)
 	}
 }
 
-/* The verdict on a verified chain: OpenSSL's result and the DANE match, one rule for live and offline. */
+/*
+ * The verdict on a verified chain: OpenSSL's result and the DANE match.
+ * facts keeps a chain it has (a probe's, the one verified); else gets a copy.
+ */
 static void
 read_verdict(SSL *ssl, const STACK_OF(X509) *chain, struct dp_tls_facts *facts)
 {
 	long code = SSL_get_verify_result(ssl);
 	int i;
 
-	if (chain != NULL && (facts->chain = sk_X509_new_null()) != NULL)
+	if (facts->chain == NULL && chain != NULL && (facts->chain = sk_X509_new_null()) != NULL)
 		for (i = 0; i < sk_X509_num(chain); i++) {
 			X509 *x = sk_X509_value(chain, i);
 
@@ -180,21 +184,12 @@ read_verdict(SSL *ssl, const STACK_OF(X509) *chain, struct dp_tls_facts *facts)
 	    X509_verify_cert_error_string(code));
 }
 
-void
-dp_dane_read_result(SSL *ssl, struct dp_tls_facts *facts)
-{
-	const char *cipher = SSL_get_cipher_name(ssl);
-
-	snprintf(facts->version, sizeof(facts->version), "%s", SSL_get_version(ssl));
-	snprintf(facts->cipher, sizeof(facts->cipher), "%s", cipher ? cipher : "");
-	read_verdict(ssl, SSL_get_peer_cert_chain(ssl), facts);
-}
-
 /*
  * What a client's handshake does with the chain a server sent (OpenSSL's
- * ssl_verify_cert_chain), done here on a chain from a file: the same
- * store, purpose, parameters (reference names, DANE flags, security
- * level) and DANE state, so that a verdict offline is the verdict live.
+ * ssl_verify_cert_chain), done here on a chain collected by a handshake
+ * (tls.c) or read from a file: the same store, purpose, parameters
+ * (reference names, DANE flags, security level) and DANE state.  One
+ * path for check and verify, so that the two cannot drift apart.
  */
 int
 dp_dane_verify_chain(SSL *ssl, STACK_OF(X509) *chain, time_t at, struct dp_tls_facts *facts,

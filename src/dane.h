@@ -64,13 +64,12 @@ int	dp_dane_configure(SSL *ssl, const char *sni, const char *const *refnames,
 	    size_t nrefnames, const struct dp_tlsaset *set, enum dp_dane_load *load,
 	    struct dp_err *err);
 
-/* After a completed handshake: the verdict, match, chain and session facts. */
-void	dp_dane_read_result(SSL *ssl, struct dp_tls_facts *facts);
 /*
- * Without a handshake: verifies chain (leaf first, as a server sends it)
- * with the DANE state dp_dane_configure gave ssl, as of at (0: now), and
- * fills facts (no version or cipher).  Returns 0, or -1 with err set when
- * OpenSSL could not run the verification at all.
+ * Verifies chain (leaf first, as a server sends it: from a handshake or a
+ * file) with the DANE state dp_dane_configure gave ssl, as of at (0:
+ * now), and fills facts' reason, detail and match (and its chain, if it
+ * has none).  Returns 0, or -1 with err set when OpenSSL could not run
+ * the verification at all.
  */
 int	dp_dane_verify_chain(SSL *ssl, STACK_OF(X509) *chain, time_t at,
 	    struct dp_tls_facts *facts, struct dp_err *err);

@@ -1,6 +1,14 @@
 /*
  * tls.c: the per-address probe.  A non-blocking connect, then a TLS
  * handshake driven by SSL_connect's WANT_READ/WANT_WRITE on the loop.
+ * The handshake only collects the chain; the verdict on it is the
+ * caller's, by the same offline verification that "verify" runs
+ * (dp_dane_verify_chain), so that a handshake need not wait for the TLSA
+ * records.  That is sound: whatever the verification mode, the handshake
+ * itself proves that the server holds the leaf's private key (its
+ * CertificateVerify, or the key exchange signed with it, is checked
+ * against the leaf's public key by the TLS state machine), and the chain
+ * judged afterwards is the one that leaf came with.
  * The probe itself has no timer: the check owns one deadline for all of
  * its probes and ends the stragglers with dp_probe_finish, so that a
  * server that never speaks or drips bytes cannot outlast -t.
@@ -31,6 +39,7 @@ dp_probe_phase_name(enum dp_probe_phase phase)
 	case DP_PHASE_STARTTLS:		return "STARTTLS";
 	case DP_PHASE_READY:		return "waiting for TLSA records";
 	case DP_PHASE_HANDSHAKE:	return "TLS handshake";
+	case DP_PHASE_FETCHED:		return "waiting for TLSA records";
 	case DP_PHASE_DONE:		break;
 	}
 	return "done";
@@ -140,6 +149,25 @@ probe_watch(struct dp_probe *p, short what, event_callback_fn fn)
 	return 0;
 }
 
+/* What a finished handshake leaves: the chain as presented, the version and cipher. */
+static void
+read_session(SSL *ssl, struct dp_tls_facts *facts)
+{
+	STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
+	const char *cipher = SSL_get_cipher_name(ssl);
+	int i;
+
+	snprintf(facts->version, sizeof(facts->version), "%s", SSL_get_version(ssl));
+	snprintf(facts->cipher, sizeof(facts->cipher), "%s", cipher ? cipher : "");
+	if (chain != NULL && (facts->chain = sk_X509_new_null()) != NULL)
+		for (i = 0; i < sk_X509_num(chain); i++) {
+			X509 *x = sk_X509_value(chain, i);
+
+			if (X509_up_ref(x) == 1 && sk_X509_push(facts->chain, x) <= 0)
+				X509_free(x);
+		}
+}
+
 static void
 handshake_step(evutil_socket_t fd, short what, void *arg)
 {
@@ -151,14 +179,9 @@ handshake_step(evutil_socket_t fd, short what, void *arg)
 	ERR_clear_error();
 	if ((rc = SSL_connect(p->ssl)) == 1) {
 		p->handshake_ms = dp_now_ms() - p->started_ms - p->connect_ms;
-		dp_dane_read_result(p->ssl, &p->facts);
-		if (p->fetch_only) {
-			/* OpenSSL verified against an empty store: that says nothing here. */
-			p->facts.reason = DP_R_CHAIN_FETCHED;
-			p->facts.detail[0] = '\0';
-		}
-		p->phase = DP_PHASE_DONE;
-		/* A polite close; the verdict does not depend on it. */
+		read_session(p->ssl, &p->facts);
+		p->phase = DP_PHASE_FETCHED;
+		/* A polite close; nothing more is sent, and the verdict does not depend on it. */
 		SSL_shutdown(p->ssl);
 		dp_probe_close(p);
 		p->cb(p, p->arg);
@@ -187,6 +210,9 @@ handshake_step(evutil_socket_t fd, short what, void *arg)
 void
 dp_probe_handshake(struct dp_probe *p, SSL *ssl)
 {
+	const char *sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+
+	snprintf(p->sni, sizeof(p->sni), "%s", sni != NULL ? sni : "");
 	p->ssl = ssl;
 	p->phase = DP_PHASE_HANDSHAKE;
 	phase_limit(p, p->handshake_limit_ms);
@@ -195,6 +221,41 @@ dp_probe_handshake(struct dp_probe *p, SSL *ssl)
 		return;
 	}
 	handshake_step(p->fd, 0, p);
+}
+
+void
+dp_probe_judged(struct dp_probe *p)
+{
+	if (p->phase != DP_PHASE_FETCHED)
+		return;
+	p->phase = DP_PHASE_DONE;
+	p->cb(p, p->arg);
+}
+
+int
+dp_probe_reconnect(struct dp_probe *p)
+{
+	dp_tls_facts_clear(&p->facts);
+	p->sni[0] = '\0';
+	p->connect_ms = p->handshake_ms = 0;
+	if (p->starttls_dialect != NULL) {
+		/* The prelude runs again from its start. */
+		const struct dp_dialect *d = p->starttls_dialect;
+
+		free(p->starttls);
+		if ((p->starttls = calloc(1, sizeof(*p->starttls))) == NULL) {
+			p->facts.reason = DP_R_INTERNAL;
+			p->phase = DP_PHASE_DONE;
+			return -1;
+		}
+		p->starttls->dialect = d;
+		p->starttls->host = p->starttls_host;
+		p->starttls->helo = p->starttls_helo;
+		p->starttls->phase = "banner";
+		p->starttls_phase = NULL;
+	}
+	p->phase = DP_PHASE_QUEUED;
+	return dp_probe_connect(p);
 }
 
 static void	starttls_io(evutil_socket_t fd, short what, void *arg);
@@ -330,6 +391,10 @@ dp_probe_prepare(struct dp_probe *p, struct event_base *base,
 	p->starttls->host = host;
 	p->starttls->helo = helo;
 	p->starttls->phase = "banner";
+	/* Kept for a second connection (dp_probe_reconnect), as dp_probe_close frees starttls. */
+	p->starttls_dialect = dialect;
+	p->starttls_host = host;
+	p->starttls_helo = helo;
 }
 
 int

@@ -1,6 +1,7 @@
 /*
- * tls.h: one probe per address: a non-blocking TCP connect, then (when
- * the caller has the TLSA records) a TLS handshake verified by dane.c.
+ * tls.h: one probe per address: a non-blocking TCP connect, the STARTTLS
+ * prelude if any, then a TLS handshake that collects the chain; the
+ * caller judges the chain (dane.c) once it has the TLSA records.
  */
 #ifndef DP_TLS_H
 #define DP_TLS_H
@@ -23,11 +24,12 @@ enum dp_probe_phase {
 	DP_PHASE_STARTTLS,	/* the plaintext prelude of a STARTTLS dialect */
 	DP_PHASE_READY,		/* connected, waiting for the go-ahead */
 	DP_PHASE_HANDSHAKE,
+	DP_PHASE_FETCHED,	/* handshake done, connection closed: the chain waits for a verdict */
 	DP_PHASE_DONE,
 };
 
 struct dp_probe;
-/* Called once when the probe is READY and once when it is DONE. */
+/* Called when the probe is READY, when it is FETCHED and when it is DONE. */
 typedef void dp_probe_cb(struct dp_probe *p, void *arg);
 
 struct dp_probe {
@@ -53,7 +55,9 @@ struct dp_probe {
 	unsigned		 connect_limit_ms, handshake_limit_ms;
 	struct event		*phase_timer;
 	bool			 slot_held;	/* counted against its caller's per-address limit */
-	bool			 fetch_only;	/* no DANE: the chain is wanted, not a verdict */
+	char			 sni[256];	/* the SNI of its handshake; "" none */
+	const struct dp_dialect	*starttls_dialect;	/* for a second connection */
+	const char		*starttls_host, *starttls_helo;
 };
 
 /*
@@ -77,8 +81,20 @@ int	dp_probe_start(struct dp_probe *p, struct event_base *base,
 	    const struct dp_dialect *dialect, const char *host, const char *helo,
 	    unsigned connect_limit_ms, unsigned handshake_limit_ms,
 	    dp_probe_cb *cb, void *arg);
-/* Starts the handshake of a READY probe; takes ownership of ssl. */
+/*
+ * Starts the handshake of a READY probe; takes ownership of ssl (with its
+ * SNI set, which is kept in p->sni).  Once done the probe is FETCHED: its
+ * facts hold the chain, TLS version and cipher, and no verdict yet.
+ */
 void	dp_probe_handshake(struct dp_probe *p, SSL *ssl);
+/* A FETCHED probe whose facts now hold the verdict: DONE; calls back. */
+void	dp_probe_judged(struct dp_probe *p);
+/*
+ * A FETCHED probe whose handshake must be redone (its SNI turned out
+ * wrong): connects again at once, keeping its connection slot.  Returns
+ * 0, or -1 (the probe is DONE with the reason; no call back).
+ */
+int	dp_probe_reconnect(struct dp_probe *p);
 /* Ends a probe that is not DONE with reason (timeout, not checked, ...); calls back. */
 void	dp_probe_finish(struct dp_probe *p, enum dp_reason reason, const char *detail);
 /* Frees what the probe holds; the facts stay until dp_tls_facts_clear. */
