@@ -3,7 +3,7 @@
  *
  * getdns validates locally (as a stub it fetches the DNSKEY/DS chain
  * itself) from the trust anchors we load, and runs on our libevent base
- * through getdns_extension_set_libevent_base.  Zero-configuration DNSSEC
+ * through an event loop of ours (resolver_getdns_loop.c).  Zero-configuration DNSSEC
  * (fetching root anchors from the internet) is switched off: the anchors
  * are the ones the user gave, or the system's root key, nothing else.
  * Bogus replies are asked for too (dnssec_return_all_statuses) so that
@@ -28,7 +28,6 @@
 #include <event2/event.h>
 #include <getdns/getdns.h>
 #include <getdns/getdns_extra.h>
-#include <getdns/getdns_ext_libevent.h>
 
 #include "dnsmsg.h"
 #include "resolver_impl.h"
@@ -36,6 +35,7 @@
 
 struct gd_backend {
 	getdns_context	*ctx;
+	getdns_eventloop *loop;	/* ours, on the batch's base (resolver_getdns_loop.c) */
 	getdns_dict	*ext;	/* per-query extensions */
 };
 
@@ -168,11 +168,12 @@ out:
  * resolver without TCP (RFC 7766 section 5 requires it) fails.  Recursive
  * mode is libunbound inside getdns and keeps its own transport.
  *
- * The cost: a TCP connect per run, and, when getdns pipelines queries on
- * the connection, their small writes can meet Nagle's algorithm and the
- * peer's delayed ACK (a 40 ms stall in about half of the lab's checks).
- * Limiting getdns to one outstanding query avoids the stall but deadlocks:
- * the validator's own queries then wait behind the query that needs them.
+ * The cost: a TCP connect per run; and replies pipelined on the
+ * connection met the server's Nagle and our delayed ACK (a 40 ms stall in
+ * most checks), which the event loop adapter avoids with TCP_QUICKACK
+ * (resolver_getdns_loop.c).  Limiting getdns to one outstanding query
+ * would avoid it too but deadlocks: the validator's own queries then wait
+ * behind the query that needs them.
  */
 static int
 gd_stub_transport(getdns_context *ctx, struct dp_err *err)
@@ -243,9 +244,13 @@ gd_init(struct dp_resolver *res, struct dp_err *err)
 	}
 	if (from_os)
 		getdns_context_set_hosts(gd->ctx, "/dev/null");
-	if (gd_configure(gd->ctx, &res->cfg, err) == -1 ||
-	    gd_check(getdns_extension_set_libevent_base(gd->ctx, res->base),
-	    "event loop", err) == -1)
+	if (gd_configure(gd->ctx, &res->cfg, err) == -1)
+		goto fail;
+	if ((gd->loop = dp_getdns_loop_new(res->base)) == NULL) {
+		dp_err_set(err, "out of memory");
+		goto fail;
+	}
+	if (gd_check(getdns_context_set_eventloop(gd->ctx, gd->loop), "event loop", err) == -1)
 		goto fail;
 	if ((gd->ext = getdns_dict_create()) == NULL) {
 		dp_err_set(err, "out of memory");
@@ -258,6 +263,7 @@ gd_init(struct dp_resolver *res, struct dp_err *err)
 fail:
 	getdns_dict_destroy(gd->ext);
 	getdns_context_destroy(gd->ctx);
+	dp_getdns_loop_free(gd->loop);	/* after the context, which may clear events */
 	free(gd);
 	return -1;
 }
@@ -374,6 +380,7 @@ gd_fini(struct dp_resolver *res)
 		return;
 	getdns_dict_destroy(gd->ext);
 	getdns_context_destroy(gd->ctx);
+	dp_getdns_loop_free(gd->loop);	/* after the context, which may clear events */
 	free(gd);
 }
 

@@ -102,4 +102,15 @@ void	dp_query_deliver_when_done(struct dp_query *q);
 void	dp_ds_walk_start(struct dp_query *q);
 void	dp_query_judge(struct dp_query *q);
 
+#ifdef HAVE_GETDNS
+struct getdns_eventloop;
+/*
+ * resolver_getdns_loop.c: getdns's event loop on base (with TCP_NODELAY
+ * on its sockets), for getdns_context_set_eventloop.  Free it after the
+ * context.  NULL: no memory.
+ */
+struct getdns_eventloop	*dp_getdns_loop_new(struct event_base *base);
+void	dp_getdns_loop_free(struct getdns_eventloop *loop);
+#endif
+
 #endif
