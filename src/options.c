@@ -182,5 +182,7 @@ dp_config_finish(struct dp_config *cfg, struct dp_err *err)
 	 */
 	if (cfg->target_file != NULL && cfg->res.backend == DP_BACKEND_DEFAULT)
 		(void)dp_resolver_backend_parse("unbound", &cfg->res.backend, NULL);
+	/* A list keeps libunbound's validation on the second core; one check needs no thread. */
+	cfg->res.worker_thread = cfg->target_file != NULL;
 	return 0;
 }

@@ -95,6 +95,12 @@ struct dp_resolver_config {
 	struct dp_resolver_addr	 servers[DP_MAX_RESOLVERS];	/* none: the system's */
 	size_t			 nservers;
 	unsigned		 timeout_ms;	/* per query */
+	/*
+	 * libunbound: validate in a worker thread of its own (a batch: the
+	 * second core validates while this one handshakes) instead of on our
+	 * loop (a single check: no thread to start, one RNG seeding less).
+	 */
+	bool			 worker_thread;
 };
 
 struct dp_resolver;

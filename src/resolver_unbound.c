@@ -3,9 +3,12 @@
  *
  * libunbound validates locally from the trust anchor we load; in stub mode
  * it forwards to the given servers (or the system's) but still checks every
- * signature itself.  It works in a thread of its own; its results are
- * picked up from the loop when ub_fd() becomes readable, so nothing here
- * blocks.  A result that libunbound calls neither secure nor bogus is
+ * signature itself.  Two ways to run it, chosen by the caller
+ * (worker_thread): on our own libevent base (ub_ctx_create_event, for a
+ * single check: no thread to start and seed, nothing to hand across), or
+ * in a thread of its own whose results are picked up from the loop when
+ * ub_fd() becomes readable (a batch: it validates on the second core).
+ * Either way nothing here blocks.  A result that libunbound calls neither secure nor bogus is
  * insecure only when it came with an answer (it says so for unsigned
  * zones); without rcode and data it is indeterminate.
  */
@@ -19,19 +22,30 @@
 
 #include <event2/event.h>
 #include <unbound.h>
+#include <unbound-event.h>
 
 #include "dnsmsg.h"
 #include "resolver_impl.h"
 
 struct ub_backend {
 	struct ub_ctx	*ctx;
-	struct event	*ev;		/* ub_fd readable */
+	bool		 threaded;	/* a worker thread; else on our base */
+	struct event_base *base;
+	struct event	*ev;		/* threaded: ub_fd readable */
 	FILE		*devnull;	/* libunbound's own log: errors reach the user through us */
 };
 
 struct ub_query {
-	int	 async_id;
-	bool	 pending;
+	struct dp_query	*q;
+	int		 async_id;
+	bool		 pending;
+	/* event mode: an answer that came while ub_resolve_event still ran */
+	bool		 submitting;
+	struct event	*later;
+	int		 rcode, sec;
+	uint8_t		*packet;
+	size_t		 packet_len;
+	char		*why;
 };
 
 static int
@@ -87,14 +101,22 @@ ub_init(struct dp_resolver *res, struct dp_err *err)
 
 	if ((ub = calloc(1, sizeof(*ub))) == NULL)
 		return dp_err_set(err, "out of memory");
-	if ((ub->ctx = ub_ctx_create()) == NULL) {
+	ub->threaded = res->cfg.worker_thread;
+	ub->base = res->base;
+	ub->ctx = ub->threaded ? ub_ctx_create() : ub_ctx_create_event(res->base);
+	if (ub->ctx == NULL) {
 		free(ub);
 		return dp_err_set(err, "cannot create context");
 	}
 	if ((ub->devnull = fopen("/dev/null", "w")) != NULL)
 		ub_ctx_debugout(ub->ctx, ub->devnull);
-	if (ub_configure(ub->ctx, &res->cfg, err) == -1 ||
-	    ub_check(ub_ctx_async(ub->ctx, 1), "async", err) == -1)
+	if (ub_configure(ub->ctx, &res->cfg, err) == -1)
+		goto fail;
+	if (!ub->threaded) {
+		res->impl = ub;
+		return 0;
+	}
+	if (ub_check(ub_ctx_async(ub->ctx, 1), "async", err) == -1)
 		goto fail;
 	ub->ev = event_new(res->base, ub_fd(ub->ctx), EV_READ | EV_PERSIST,
 	    ub_readable_cb, ub);
@@ -106,6 +128,7 @@ ub_init(struct dp_resolver *res, struct dp_err *err)
 	return 0;
 fail:
 	if (ub->ev != NULL)
+		if (ub->ev != NULL)
 		event_free(ub->ev);
 	ub_ctx_delete(ub->ctx);
 	if (ub->devnull != NULL)
@@ -140,6 +163,80 @@ out:
 	ub_resolve_free(result);
 }
 
+/* The reply's RCODE (RFC 1035 section 4.1.1), or -1 for no header. */
+static int
+packet_rcode(const uint8_t *p, size_t len)
+{
+	return len >= 12 ? p[3] & 0x0f : -1;
+}
+
+/* An answer in event mode, handed on as the threaded mode's are. */
+static void
+ub_event_deliver(struct ub_query *uq)
+{
+	struct dp_query *q = uq->q;
+	enum dp_dnssec state = DP_DNSSEC_INDETERMINATE;
+
+	uq->pending = false;
+	/* A non-zero rcode here is libunbound's failure (mostly SERVFAIL), with no packet. */
+	if (uq->rcode != 0 || uq->packet == NULL) {
+		dp_query_complete(q, DP_LOOKUP_FAILED, DP_DNSSEC_INDETERMINATE,
+		    uq->why != NULL ? uq->why : "the lookup failed (SERVFAIL)",
+		    uq->rcode != 0 ? uq->rcode : -1, NULL, 0);
+		return;
+	}
+	if (uq->sec == 2)
+		state = DP_DNSSEC_SECURE;
+	else if (uq->sec == 1)
+		state = DP_DNSSEC_BOGUS;
+	else if (packet_rcode(uq->packet, uq->packet_len) != DP_RCODE_SERVFAIL)
+		state = DP_DNSSEC_INSECURE;
+	dp_query_complete(q, DP_LOOKUP_ANSWERED, state, uq->why,
+	    packet_rcode(uq->packet, uq->packet_len), uq->packet, uq->packet_len);
+}
+
+static void
+ub_event_later_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	ub_event_deliver(arg);
+}
+
+/*
+ * libunbound's answer in event mode.  Its packet and reason live in
+ * libunbound's buffers until we return, so they are copied; an answer that
+ * comes before ub_resolve_event returns (from its cache) is delivered from
+ * the loop, never from inside our own submit.
+ */
+static void
+ub_event_cb(void *arg, int rcode, void *packet, int packet_len, int sec, char *why,
+    int ratelimited)
+{
+	struct ub_query *uq = arg;
+	struct timeval now = { 0, 0 };
+
+	(void)ratelimited;
+	uq->rcode = rcode;
+	uq->sec = sec;
+	if (why != NULL)
+		uq->why = strdup(why);
+	if (rcode == 0 && packet != NULL && packet_len > 0 &&
+	    (uq->packet = malloc((size_t)packet_len)) != NULL) {
+		memcpy(uq->packet, packet, (size_t)packet_len);
+		uq->packet_len = (size_t)packet_len;
+	}
+	if (!uq->submitting) {
+		ub_event_deliver(uq);
+		return;
+	}
+	if ((uq->later = evtimer_new(((struct ub_backend *)uq->q->res->impl)->base,
+	    ub_event_later_cb, uq)) == NULL || evtimer_add(uq->later, &now) == -1) {
+		uq->submitting = false;	/* no memory: nothing better than now */
+		ub_event_deliver(uq);
+	}
+}
+
 static int
 ub_submit(struct dp_query *q, struct dp_err *err)
 {
@@ -149,15 +246,27 @@ ub_submit(struct dp_query *q, struct dp_err *err)
 
 	if ((uq = calloc(1, sizeof(*uq))) == NULL)
 		return dp_err_set(err, "out of memory");
+	uq->q = q;
 	q->impl = uq;
-	rc = ub_resolve_async(ub->ctx, q->qname, q->qtype, 1, q, ub_result_cb,
-	    &uq->async_id);
+	uq->pending = true;
+	if (ub->threaded)
+		rc = ub_resolve_async(ub->ctx, q->qname, q->qtype, 1, q, ub_result_cb,
+		    &uq->async_id);
+	else {
+		uq->submitting = true;
+		rc = ub_resolve_event(ub->ctx, q->qname, q->qtype, 1, uq, ub_event_cb,
+		    &uq->async_id);
+		uq->submitting = false;
+	}
 	if (rc != 0) {
+		if (uq->later != NULL)
+			event_free(uq->later);
+		free(uq->packet);
+		free(uq->why);
 		free(uq);
 		q->impl = NULL;
 		return dp_err_set(err, "%s", ub_strerror(rc));
 	}
-	uq->pending = true;
 	return 0;
 }
 
@@ -169,8 +278,12 @@ ub_cancel_query(struct dp_query *q)
 
 	if (uq == NULL)
 		return;
-	if (uq->pending)
+	if (uq->pending && uq->later == NULL)
 		ub_cancel(ub->ctx, uq->async_id);
+	if (uq->later != NULL)
+		event_free(uq->later);
+	free(uq->packet);
+	free(uq->why);
 	free(uq);
 	q->impl = NULL;
 }
@@ -182,7 +295,8 @@ ub_fini(struct dp_resolver *res)
 
 	if (ub == NULL)
 		return;
-	event_free(ub->ev);
+	if (ub->ev != NULL)
+		event_free(ub->ev);
 	ub_ctx_delete(ub->ctx);
 	if (ub->devnull != NULL)
 		fclose(ub->devnull);
