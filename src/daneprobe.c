@@ -24,6 +24,8 @@
 #include "textsafe.h"
 #include "verdict.h"
 
+static int	run(const struct dp_config *cfg);
+
 /* Errors can quote file content and peer text: neutralised for a terminal. */
 static void
 print_error(const char *msg)
@@ -315,17 +317,23 @@ main(int argc, char *argv[])
 	}
 	if (cfg.save_chain != NULL && check_save_chain(&cfg) == -1)
 		return DP_EXIT_USAGE;
-	switch (cfg.cmd) {
+	dp_exit_now(run(&cfg));
+}
+
+static int
+run(const struct dp_config *cfg)
+{
+	switch (cfg->cmd) {
 	case DP_CMD_LOOKUP:
-		return run_lookup(&cfg);
+		return run_lookup(cfg);
 	case DP_CMD_CHECK:
-		return cfg.target_file != NULL ? run_batch(&cfg) : run_check(&cfg);
+		return cfg->target_file != NULL ? run_batch(cfg) : run_check(cfg);
 	case DP_CMD_SMTP:
-		return cfg.target_file != NULL ? run_smtp_batch(&cfg) : run_smtp(&cfg);
+		return cfg->target_file != NULL ? run_smtp_batch(cfg) : run_smtp(cfg);
 	case DP_CMD_VERIFY:
-		return run_verify(&cfg);
+		return run_verify(cfg);
 	case DP_CMD_TLSA:
-		return run_tlsa(&cfg);
+		return run_tlsa(cfg);
 	default:
 		return DP_EXIT_USAGE;
 	}

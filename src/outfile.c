@@ -147,3 +147,15 @@ dp_stdout_finish(void)
 		return -1;
 	return 0;
 }
+
+void
+dp_exit_now(int code)
+{
+	fflush(stdout);
+	fflush(stderr);
+#ifdef DP_FULL_EXIT
+	exit(code);
+#else
+	_exit(code);
+#endif
+}
