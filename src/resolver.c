@@ -25,17 +25,12 @@
 #include "dnsmsg.h"
 #include "resolver_impl.h"
 
-/*
- * The first one built in is the default: libunbound, on the evidence in
- * the README ("Which backend"): right on every lab case with no
- * workaround, three times as fast over a list, as fast for one check.
- */
 static const struct dp_backend_ops *const backends[] = {
-#ifdef HAVE_LIBUNBOUND
-	&dp_backend_unbound,
-#endif
 #ifdef HAVE_GETDNS
 	&dp_backend_getdns,
+#endif
+#ifdef HAVE_LIBUNBOUND
+	&dp_backend_unbound,
 #endif
 };
 #define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
