@@ -16,15 +16,9 @@
 #include "tlsagen.h"
 #include "tlsaset.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
-static void
-no_ctl(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			abort();
-}
+int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The offline verifier over what was read: a verdict, whatever the certificates hold. */
 static void
@@ -64,7 +58,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dp_err err;
 
 	if (dp_chain_parse(data, size, "input", &chain, &err) == -1) {
-		no_ctl(err.msg);
+		fuzz_no_ctl(err.msg);
 		if (chain != NULL)
 			abort();
 		return 0;
@@ -76,7 +70,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		verify_offline(chain, &rec);
 		dp_tlsa_clear(&rec);
 	} else
-		no_ctl(err.msg);
+		fuzz_no_ctl(err.msg);
 	dp_chain_free(chain);
 	return 0;
 }

@@ -15,15 +15,9 @@
 #include "keyfile.h"
 #include "tlsagen.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
-static void
-no_ctl(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			abort();
-}
+int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The key is public only: OpenSSL has no private key to encode. */
 static void
@@ -44,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	EVP_PKEY *pub;
 
 	if (dp_key_parse(data, size, "input", &pub, &err) == -1) {
-		no_ctl(err.msg);
+		fuzz_no_ctl(err.msg);
 		if (pub != NULL)
 			abort();
 		return 0;

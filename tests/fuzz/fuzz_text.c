@@ -21,18 +21,12 @@
 #include "textsafe.h"
 #include "zonefile.h"
 
+#include "fuzz.h"
+
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Small, so that the record bound is reached by mutated inputs too. */
 #define FUZZ_RECORD_MAX	512
-
-static void
-no_ctl(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			abort();
-}
 
 static void
 fuzz_zone(const uint8_t *data, size_t size)
@@ -52,7 +46,7 @@ fuzz_zone(const uint8_t *data, size_t size)
 		if (strchr(rec.text, '\n') != NULL || strlen(rec.text) > FUZZ_RECORD_MAX)
 			abort();
 	if (rc == -1)
-		no_ctl(err.msg);
+		fuzz_no_ctl(err.msg);
 	dp_zone_close(&zr);
 	free(text);
 }
@@ -80,7 +74,7 @@ fuzz_batch(const uint8_t *data, size_t size)
 			if (it == DP_BATCH_WAIT || ++n > 100000)
 				abort();	/* a regular file never waits; lines are finite */
 			if (it == DP_BATCH_BAD)
-				no_ctl(err.msg);
+				fuzz_no_ctl(err.msg);
 		}
 		dp_batchfile_close(&bf);
 	}
@@ -97,7 +91,7 @@ fuzz_safe(const uint8_t *data, size_t size, enum dp_text_ctx ctx)
 	memcpy(in, data, size);
 	in[size] = '\0';
 	dp_text_safe(out, sizeof(out), in, ctx);
-	no_ctl(out);
+	fuzz_no_ctl(out);
 	if (!dp_text_is_safe(out, ctx) || (ctx == DP_TEXT_PLUGIN && strchr(out, '|') != NULL))
 		abort();
 	free(in);
