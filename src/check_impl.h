@@ -69,6 +69,9 @@ struct dp_check_target {
 	size_t			 addrs_dropped;	/* over cfg->max_addrs, named below */
 	char			(*left_out)[64];	/* their labels */
 	bool			 aaaa_waits;	/* AAAA answered first: after A */
+	/* a validator with a key cache: one address lookup first, then the rest */
+	int			 first;		/* 0: A, 1: AAAA (-6) */
+	bool			 first_alone, rest_asked;
 	enum dp_reason		 addr_reason;	/* DP_R_VERIFIED when the lookups were fine */
 	char			 addr_detail[256];
 	uint64_t		 dns_ms;

@@ -174,6 +174,12 @@ dp_resolver_name(const struct dp_resolver *res)
 	return res->ops->name;
 }
 
+bool
+dp_resolver_caches_keys(const struct dp_resolver *res)
+{
+	return res->ops->key_cache;
+}
+
 void
 dp_query_cancel_ds(struct dp_query *q)
 {

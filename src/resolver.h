@@ -131,6 +131,13 @@ int	dp_resolver_new(struct event_base *base, const struct dp_resolver_config *cf
 	    struct dp_resolver **out, struct dp_err *err);
 void	dp_resolver_free(struct dp_resolver *res);
 const char	*dp_resolver_name(const struct dp_resolver *res);
+/*
+ * True when the backend's validator keeps the zone keys it validated, so
+ * that an answer from a zone it has seen costs one signature check instead
+ * of the whole chain's: then the first answer of a target is worth waiting
+ * for before asking the rest.
+ */
+bool		 dp_resolver_caches_keys(const struct dp_resolver *res);
 
 /*
  * Starts a query for name (canonical, trailing dot) and type.  The

@@ -26,6 +26,12 @@ struct dp_backend_ops {
 	 * section 5.2 says insecure: resolver.c checks such DS RRsets itself.
 	 */
 	bool	recheck_bogus_ds;
+	/*
+	 * The validator keeps the keys it validated for later answers
+	 * (libunbound's key cache); getdns validates every answer's chain
+	 * from the anchor again.  See dp_resolver_caches_keys.
+	 */
+	bool	key_cache;
 };
 
 /* Owner names of the trust anchors kept for the DS recheck, at most. */

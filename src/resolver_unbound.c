@@ -310,6 +310,7 @@ const struct dp_backend_ops dp_backend_unbound = {
 	.submit = ub_submit,
 	.cancel = ub_cancel_query,
 	.fini = ub_fini,
+	.key_cache = true,
 };
 
 #endif /* HAVE_LIBUNBOUND */
