@@ -172,36 +172,59 @@ negative_ttl(struct dp_answer *ans, const struct dp_msg *msg)
 }
 
 /*
- * Copies rr's rdata.  MX rdata may hold a compressed name (RFC 3597
- * section 4), meaningless outside the message, so it is stored
- * uncompressed; malformed MX rdata is dropped (-2).  Returns 0, -1 (memory).
+ * Copies rr's rdata.  MX, NS and SOA rdata may hold compressed names
+ * (RFC 3597 section 4), meaningless outside the message, so they are
+ * stored uncompressed; malformed such rdata is kept empty (readers skip
+ * it).  Returns 0, -1 (memory).
  */
 static int
 copy_rdata(struct dp_record *out, const struct dp_msg *msg, const struct dp_rr *rr)
 {
-	uint8_t name[DP_NAME_WIRE_MAX];
-	size_t off = rr->rdoff + 2, nlen;
+	uint8_t names[2][DP_NAME_WIRE_MAX];
+	size_t off = rr->rdoff, len[2] = { 0, 0 }, head = 0, tail = 0, nnames, i, o;
+	const uint8_t *rd = dp_rr_rdata(msg, rr);
 
-	if (rr->type != DP_TYPE_MX) {
+	switch (rr->type) {
+	case DP_TYPE_MX:
+		head = 2, nnames = 1;
+		break;
+	case DP_TYPE_NS:
+		nnames = 1;
+		break;
+	case DP_TYPE_SOA:
+		nnames = 2, tail = 20;	/* serial, refresh, retry, expire, minimum */
+		break;
+	default:
 		out->rdlen = rr->rdlen;
 		if ((out->rdata = malloc(rr->rdlen + 1)) == NULL)
 			return -1;
-		memcpy(out->rdata, dp_rr_rdata(msg, rr), rr->rdlen);
+		memcpy(out->rdata, rd, rr->rdlen);
 		return 0;
 	}
-	if (rr->rdlen < 3 || dp_msg_read_name(msg->wire, msg->len, &off, name) == -1 ||
-	    off != rr->rdoff + rr->rdlen) {
-		out->rdlen = 0;		/* malformed: kept empty, ignored by readers */
-		out->rdata = malloc(1);
-		return out->rdata == NULL ? -1 : 0;
+	off += head;
+	for (i = 0; i < nnames; i++) {
+		if (off > rr->rdoff + rr->rdlen ||
+		    dp_msg_read_name(msg->wire, msg->len, &off, names[i]) == -1)
+			goto malformed;
+		len[i] = dp_name_wire_len(names[i]);
 	}
-	nlen = dp_name_wire_len(name);
-	if ((out->rdata = malloc(2 + nlen)) == NULL)
+	if (rr->rdlen < head + 1 || off + tail != rr->rdoff + rr->rdlen)
+		goto malformed;
+	if ((out->rdata = malloc(head + len[0] + len[1] + tail + 1)) == NULL)
 		return -1;
-	memcpy(out->rdata, dp_rr_rdata(msg, rr), 2);
-	memcpy(out->rdata + 2, name, nlen);
-	out->rdlen = 2 + nlen;
+	memcpy(out->rdata, rd, head);
+	o = head;
+	for (i = 0; i < nnames; i++) {
+		memcpy(out->rdata + o, names[i], len[i]);
+		o += len[i];
+	}
+	memcpy(out->rdata + o, msg->wire + off, tail);
+	out->rdlen = o + tail;
 	return 0;
+malformed:
+	out->rdlen = 0;
+	out->rdata = malloc(1);
+	return out->rdata == NULL ? -1 : 0;
 }
 
 static int
