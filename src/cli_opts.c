@@ -50,6 +50,7 @@ enum {
 	OPT_DEPTH,
 	OPT_ISSUER,
 	OPT_RFC3597,
+	OPT_SERVERS,
 };
 
 /* --ttl's default: an hour, what most zones give their records. */
@@ -95,6 +96,7 @@ static const struct option long_options[] = {
 	{ "depth",		required_argument,	NULL, OPT_DEPTH },
 	{ "issuer",		no_argument,		NULL, OPT_ISSUER },
 	{ "rfc3597",		no_argument,		NULL, OPT_RFC3597 },
+	{ "servers",		no_argument,		NULL, OPT_SERVERS },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -142,6 +144,7 @@ dp_usage(FILE *fp)
 	    "                         bound each query, connect, prelude or handshake\n"
 	    "      --per-address N    connections at once to one address (default %d)\n"
 	    "      --smtp             RFC 7672 rules (SMTP): PKIX-TA/PKIX-EE unusable\n"
+	    "      --servers          lookup: ask every authoritative server of the zone too\n"
 	    "verify: judge a chain from a file (PEM or DER) against the TLSA records\n"
 	    "      --chain FILE       the chain, leaf first (-: stdin)\n"
 	    "      --at TIME          verify as of TIME (YYYY-MM-DD[THH:MM[:SS]Z], UTC)\n"
@@ -333,6 +336,9 @@ parse_deploy_option(int ch, const char *arg, struct dp_config *cfg, struct dp_er
 	case OPT_RFC3597:
 		cfg->rfc3597 = true;
 		return 0;
+	case OPT_SERVERS:
+		cfg->servers = true;
+		return 0;
 	default:
 		return 1;
 	}
@@ -412,6 +418,8 @@ check_deploy_combinations(const struct dp_config *cfg, struct dp_err *err)
 	if (cfg->cmd != DP_CMD_TLSA && gen)
 		return dp_err_set(err, "--cert, --key, --host, --port, --ttl, --usage, --selector, "
 		    "--mtype, --depth, --issuer and --rfc3597 are for tlsa");
+	if (cfg->servers && cfg->cmd != DP_CMD_LOOKUP)
+		return dp_err_set(err, "--servers is for lookup");
 	if (cfg->cmd != DP_CMD_VERIFY && cfg->at_given)
 		return dp_err_set(err, "--at and --in are for verify");
 	if (cfg->chain_file != NULL && cfg->cmd != DP_CMD_VERIFY && cfg->cmd != DP_CMD_TLSA)

@@ -67,6 +67,7 @@ dp_lookup_run(const struct dp_config *cfg, struct dp_lookup_report *rep,
 {
 	struct lookup_job job = { NULL, NULL };
 	struct dp_check_report crep;
+	struct dp_survey *survey = NULL;
 	struct dp_resolver *res;
 	struct dp_query *q = NULL;
 	struct dp_answer *ans;
@@ -85,9 +86,17 @@ dp_lookup_run(const struct dp_config *cfg, struct dp_lookup_report *rep,
 		goto out;
 	}
 	rep->backend = dp_resolver_name(res);
-	if ((q = dp_resolver_query(res, owner, DP_TYPE_TLSA, lookup_done, &job, err)) == NULL ||
-	    dp_check_wait(job.check, err) == -1)
+	if ((q = dp_resolver_query(res, owner, DP_TYPE_TLSA, lookup_done, &job, err)) == NULL)
 		goto out;
+	/* --servers runs on the same loop, alongside the lookup, within the same -t. */
+	if (cfg->servers && (survey = dp_servers_start(job.check, owner, cfg->res.timeout_ms,
+	    &rep->servers, err)) == NULL)
+		goto out;
+	rep->has_servers = cfg->servers;
+	if (dp_check_wait(job.check, err) == -1)
+		goto out;
+	dp_servers_finish(survey);
+	survey = NULL;
 	if (job.ans != NULL)
 		q = NULL;	/* delivered: the query is gone */
 	else if ((job.ans = dp_answer_timeout(owner, DP_TYPE_TLSA, rep->backend)) == NULL) {
@@ -102,8 +111,11 @@ dp_lookup_run(const struct dp_config *cfg, struct dp_lookup_report *rep,
 		goto out;
 	}
 	rep->exit_code = dp_reason_exit(rep->set.reason);
+	if (rep->has_servers)
+		rep->exit_code = dp_exit_worst(rep->exit_code, rep->servers.exit_code);
 	rc = 0;
 out:
+	dp_servers_finish(survey);	/* an error on the way: freed, not judged */
 	/* Undelivered (the deadline, an error): cancelled before the resolver goes. */
 	if (q != NULL && job.ans == NULL)
 		dp_query_cancel(q);
@@ -117,4 +129,5 @@ void
 dp_lookup_report_clear(struct dp_lookup_report *rep)
 {
 	dp_tlsaset_clear(&rep->set);
+	dp_servers_report_clear(&rep->servers);
 }

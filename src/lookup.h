@@ -5,12 +5,15 @@
 #define DP_LOOKUP_H
 
 #include "cli_opts.h"
+#include "servers.h"
 #include "tlsaset.h"
 
 struct dp_lookup_report {
 	struct dp_tlsaset	 set;
 	const char		*backend;
-	int			 exit_code;
+	bool			 has_servers;	/* --servers */
+	struct dp_servers_report servers;
+	int			 exit_code;	/* the worst of the lookup's and the servers' */
 };
 
 /*

@@ -86,6 +86,7 @@ struct dp_config {
 	unsigned			 max_addrs;	/* --max-addresses */
 	unsigned			 max_mx;	/* --max-mx */
 	bool				 smtp_rules;	/* --smtp: RFC 7672 (verify, tlsa) */
+	bool				 servers;	/* lookup --servers: every authoritative server */
 	/* verify */
 	const char			*chain_file;	/* --chain (also a tlsa source) */
 	time_t				 verify_at;	/* --at / --in; 0: now */

@@ -85,6 +85,28 @@ dp_target_summary(const struct dp_target_result *r, char *buf, size_t len)
 		    cut, r->addr_reason == DP_R_ADDR_LOOKUP_FAILED ? "; an address lookup failed" : "");
 }
 
+void
+dp_servers_summary(const struct dp_servers_report *rep, char *buf, size_t len)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < rep->nservers; i++)
+		if (rep->servers[i].exit_code != DP_EXIT_OK)
+			bad++;
+	if (rep->exit_code == DP_EXIT_UNCHECKED && rep->detail[0] != '\0')
+		snprintf(buf, len, "%s", rep->detail);
+	else if (rep->exit_code == DP_EXIT_UNCHECKED)
+		snprintf(buf, len, "%zu name server%s or address%s over the limits not asked",
+		    rep->left_out, rep->left_out == 1 ? "" : "s", rep->left_out == 1 ? "" : "es");
+	else if (bad > 0)
+		snprintf(buf, len, "%zu of %zu server address%s differ%s or %s broken", bad,
+		    rep->nservers, rep->nservers == 1 ? "" : "es", bad == 1 ? "s" : "",
+		    bad == 1 ? "is" : "are");
+	else
+		snprintf(buf, len, "all %zu server address%s agree", rep->nservers,
+		    rep->nservers == 1 ? "" : "es");
+}
+
 const char *
 dp_mx_host_outcome(const struct dp_mx_host *h, char *buf, size_t len)
 {

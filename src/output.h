@@ -62,6 +62,9 @@ void	dp_verify_summary(const struct dp_target_result *r, char *buf, size_t len);
  */
 bool	dp_verify_time_note(const struct dp_target_result *r, char *buf, size_t len);
 
+/* lookup --servers in a line: "2 of 4 server addresses differ or are broken". */
+void	dp_servers_summary(const struct dp_servers_report *rep, char *buf, size_t len);
+
 /* What became of an MX host: "checked", "not checked: why". */
 const char	*dp_mx_host_outcome(const struct dp_mx_host *h, char *buf, size_t len);
 /* One line that sums up a mail domain. */

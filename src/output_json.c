@@ -156,14 +156,69 @@ json_emit(FILE *fp, json_t *doc)
 	return json_write(fp, doc, JSON_INDENT(2));
 }
 
+/* lookup --servers: the zone, the verdict and each server address with what it serves. */
+static json_t *
+json_servers(const struct dp_servers_report *rep)
+{
+	json_t *arr = json_array();
+	char summary[512];
+	size_t i, j;
+
+	for (i = 0; i < rep->nservers; i++) {
+		const struct dp_server_result *srv = &rep->servers[i];
+		json_t *recs = json_array();
+
+		for (j = 0; j < srv->nrrs; j++) {
+			struct dp_tlsa t;
+			char *txt;
+
+			if (dp_tlsa_from_rdata(srv->rrs[j].rdata, srv->rrs[j].rdlen, false, &t) == -1)
+				continue;
+			txt = dp_tlsa_to_text(&t);
+			json_array_append_new(recs, json_pack("{s:o, s:b}",
+			    "text", txt != NULL ? jstr(txt) : json_null(),
+			    "only_here", srv->only_here != NULL && srv->only_here[j]));
+			free(txt);
+			dp_tlsa_clear(&t);
+		}
+		json_array_append_new(arr, json_pack("{s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:b, s:o, s:o, s:i, s:b, s:o, s:o, s:b}",
+		    "ns", jstr(srv->ns),
+		    "address", jstr(srv->address),
+		    "summary", jstr(srv->summary),
+		    "exit", srv->exit_code,
+		    "status", jstr(lookup_status_name(srv->status)),
+		    "rcode", srv->rcode >= 0 ? jstr(dp_rcode_name(srv->rcode)) : json_null(),
+		    "authoritative", srv->status == DP_LOOKUP_ANSWERED ?
+		    json_boolean(srv->authoritative) : json_null(),
+		    "older_serial", srv->older,
+		    "serial", srv->has_serial ? json_integer(srv->serial) : json_null(),
+		    "records", recs,
+		    "records_missing_here", (int)srv->nmissing,
+		    "signatures_valid", srv->sigs == DP_DNSSEC_SECURE,
+		    "signatures_checked", json_boolean(srv->sigs != DP_DNSSEC_INDETERMINATE),
+		    "signature_expires", json_time_or_null(srv->sig_expires),
+		    "signatures_expire_sooner", srv->sigs_sooner));
+	}
+	dp_servers_summary(rep, summary, sizeof(summary));
+	return json_pack("{s:o, s:o, s:i, s:o, s:o, s:i, s:o}",
+	    "zone", json_str_or_null(rep->zone),
+	    "dnssec", jstr(dp_dnssec_name(rep->zone_state)),
+	    "exit", rep->exit_code,
+	    "summary", jstr(summary),
+	    "detail", json_str_or_null(rep->detail),
+	    "not_asked", (int)rep->left_out,
+	    "servers", arr);
+}
+
 static int
 json_lookup(FILE *fp, const struct dp_config *cfg, const struct dp_lookup_report *rep)
 {
-	return json_emit(fp, json_pack("{s:i, s:o, s:i, s:o}",
+	return json_emit(fp, json_pack("{s:i, s:o, s:i, s:o, s:o}",
 	    "version", DP_JSON_VERSION,
 	    "command", jstr("lookup"),
 	    "exit", rep->exit_code,
-	    "tlsa", json_tlsaset(&rep->set)));
+	    "tlsa", json_tlsaset(&rep->set),
+	    "servers", rep->has_servers ? json_servers(&rep->servers) : json_null()));
 }
 
 static json_t *

@@ -113,6 +113,46 @@ text_answer(FILE *fp, const struct dp_answer *ans)
 		    ans->cnames[i].target, dp_dnssec_name(ans->cnames[i].state));
 }
 
+/* lookup --servers: the zone, the verdict, then a line for each server address. */
+static void
+text_servers(FILE *fp, const struct dp_config *cfg, const struct dp_servers_report *rep)
+{
+	char summary[512], when[32], serial[32];
+	size_t i, j;
+
+	dp_servers_summary(rep, summary, sizeof(summary));
+	line(fp, "  servers of %s (DNSSEC %s): %s: %s", rep->zone[0] ? rep->zone : "(not found)",
+	    dp_dnssec_name(rep->zone_state), dp_exit_word(rep->exit_code), summary);
+	for (i = 0; i < rep->nservers; i++) {
+		const struct dp_server_result *srv = &rep->servers[i];
+
+		serial[0] = '\0';
+		if (srv->has_serial)
+			snprintf(serial, sizeof(serial), ", serial %u", srv->serial);
+		line(fp, "  %s %s: %s%s", srv->ns, srv->address, srv->summary,
+		    srv->exit_code == DP_EXIT_OK || srv->older ? "" : serial);
+		if (!cfg->verbose)
+			continue;
+		for (j = 0; j < srv->nrrs; j++) {
+			struct dp_tlsa t;
+			char *txt;
+
+			if (dp_tlsa_from_rdata(srv->rrs[j].rdata, srv->rrs[j].rdlen, false, &t) == -1)
+				continue;
+			txt = dp_tlsa_to_text(&t);
+			line(fp, "    %s%s", txt != NULL ? txt : "?", srv->only_here != NULL &&
+			    srv->only_here[j] ? "  (only here)" : "");
+			free(txt);
+			dp_tlsa_clear(&t);
+		}
+		if (srv->sig_expires != 0) {
+			dp_format_time(srv->sig_expires, when, sizeof(when));
+			line(fp, "    signatures %s, expire %s", srv->sigs == DP_DNSSEC_SECURE ?
+			    "valid" : srv->sigs == DP_DNSSEC_BOGUS ? "invalid" : "not checked", when);
+		}
+	}
+}
+
 static int
 text_lookup(FILE *fp, const struct dp_config *cfg, const struct dp_lookup_report *rep)
 {
@@ -124,6 +164,8 @@ text_lookup(FILE *fp, const struct dp_config *cfg, const struct dp_lookup_report
 	if (set->ans != NULL)
 		text_answer(fp, set->ans);
 	text_tlsa_records(fp, set, cfg->verbose);
+	if (rep->has_servers)
+		text_servers(fp, cfg, &rep->servers);
 	return ferror(fp) ? -1 : 0;
 }
 
