@@ -516,8 +516,8 @@ judge_server(struct dp_servers_report *rep, struct dp_server_result *srv)
 }
 
 /* The newest version (highest serial among servers that answered well), then each server's verdict. */
-static void
-judge(struct dp_servers_report *rep)
+void
+dp_servers_judge(struct dp_servers_report *rep)
 {
 	size_t i, nbad = 0, nusable = 0;
 
@@ -589,7 +589,7 @@ dp_servers_finish(struct dp_survey *s)
 	if (rep->zone[0] == '\0' && rep->detail[0] == '\0')
 		snprintf(rep->detail, sizeof(rep->detail), "the zone of %.200s was not found before "
 		    "the deadline", rep->owner);
-	judge(rep);
+	dp_servers_judge(rep);
 	dp_query_cancel(s->q_walk);
 	dp_query_cancel(s->q_ns);
 	dp_query_cancel(s->q_keys);

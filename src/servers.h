@@ -74,6 +74,12 @@ struct dp_survey;
 struct dp_survey	*dp_servers_start(struct dp_check *c, const char *owner,
 		    unsigned timeout_ms, struct dp_servers_report *rep, struct dp_err *err);
 void	dp_servers_finish(struct dp_survey *s);
+/*
+ * The comparison, on the facts gathered (dp_servers_finish calls it; a
+ * pure function, for the unit tests): the newest version, each server's
+ * verdict and summary, the report's exit status.
+ */
+void	dp_servers_judge(struct dp_servers_report *rep);
 void	dp_servers_report_clear(struct dp_servers_report *rep);
 
 #endif

@@ -20,6 +20,7 @@
 #include "plugin.h"
 #include "plugin_opts.h"
 #include "resolver.h"
+#include "servers.h"
 #include "target.h"
 #include "tlsa.h"
 #include "tlsaset.h"
@@ -1081,6 +1082,97 @@ test_ds_rrset(void)
 	ok(!dp_ds_rrset_supported(&ans), "DS: two readable unsupported records: not supported");
 }
 
+/* A server of a hand-built survey: answered, authoritative, serial, one TLSA record. */
+static void
+survey_server(struct dp_server_result *srv, const char *addr, uint32_t serial, uint8_t rec,
+    time_t expires)
+{
+	memset(srv, 0, sizeof(*srv));
+	snprintf(srv->ns, sizeof(srv->ns), "ns.example.");
+	snprintf(srv->address, sizeof(srv->address), "%s", addr);
+	srv->status = DP_LOOKUP_ANSWERED;
+	srv->rcode = DP_RCODE_NOERROR;
+	srv->authoritative = true;
+	srv->has_serial = true;
+	srv->serial = serial;
+	srv->rrs = calloc(1, sizeof(*srv->rrs));
+	srv->nrrs = 1;
+	srv->rrs[0].rdata = calloc(1, 35);
+	srv->rrs[0].rdata[0] = 3;
+	srv->rrs[0].rdata[1] = 1;
+	srv->rrs[0].rdata[2] = 1;
+	srv->rrs[0].rdata[3] = rec;
+	srv->rrs[0].rdlen = 35;
+	srv->sig_expires = expires;
+	srv->sigs = DP_DNSSEC_SECURE;
+}
+
+static void
+test_servers_judge(void)
+{
+	struct dp_servers_report rep;
+
+	memset(&rep, 0, sizeof(rep));
+	snprintf(rep.zone, sizeof(rep.zone), "example.");
+	rep.zone_state = DP_DNSSEC_SECURE;
+	rep.servers = calloc(5, sizeof(*rep.servers));
+	rep.nservers = 5;
+	survey_server(&rep.servers[0], "192.0.2.1", 7, 0xaa, 2000000000);
+	survey_server(&rep.servers[1], "192.0.2.2", 6, 0xbb, 1900000000);	/* stale */
+	survey_server(&rep.servers[2], "192.0.2.3", 7, 0xaa, 2000000000);
+	rep.servers[2].rcode = 5;					/* REFUSED */
+	survey_server(&rep.servers[3], "192.0.2.4", 7, 0xaa, 2000000000);
+	rep.servers[3].authoritative = false;
+	survey_server(&rep.servers[4], "192.0.2.5", 7, 0xaa, 2000000000);
+	rep.servers[4].sigs = DP_DNSSEC_BOGUS;
+	dp_servers_judge(&rep);
+	is_int(rep.exit_code, DP_EXIT_FAIL, "servers: one differs: exit 1");
+	ok(rep.has_newest && rep.servers[rep.newest].serial == 7, "servers: the newest is serial 7");
+	is_str(rep.servers[0].summary, "same", "servers: the current one is the same");
+	is_str(rep.servers[1].summary, "older serial 6 (newest 7); 1 record only here, 1 missing "
+	    "here; signatures expire sooner (2030-03-17T17:46:40Z)", "servers: the stale one, in full");
+	is_str(rep.servers[2].summary, "REFUSED", "servers: REFUSED");
+	is_str(rep.servers[3].summary, "not authoritative (no AA bit)", "servers: no AA bit");
+	is_str(rep.servers[4].summary, "signatures missing or invalid against the zone's keys",
+	    "servers: bad signatures");
+	dp_servers_report_clear(&rep);
+
+	/* RFC 1982: 1 is newer than 4294967295. */
+	memset(&rep, 0, sizeof(rep));
+	snprintf(rep.zone, sizeof(rep.zone), "example.");
+	rep.servers = calloc(2, sizeof(*rep.servers));
+	rep.nservers = 2;
+	survey_server(&rep.servers[0], "192.0.2.1", 4294967295u, 0xaa, 0);
+	survey_server(&rep.servers[1], "192.0.2.2", 1, 0xaa, 0);
+	dp_servers_judge(&rep);
+	ok(rep.newest == 1 && rep.servers[0].older, "servers: serial arithmetic across the wrap");
+	dp_servers_report_clear(&rep);
+
+	/* Nobody answered: could not check, never consistent. */
+	memset(&rep, 0, sizeof(rep));
+	snprintf(rep.zone, sizeof(rep.zone), "example.");
+	rep.servers = calloc(1, sizeof(*rep.servers));
+	rep.nservers = 1;
+	rep.servers[0].status = DP_LOOKUP_TIMEOUT;
+	rep.servers[0].rcode = -1;
+	snprintf(rep.servers[0].why, sizeof(rep.servers[0].why), "no answer in time");
+	dp_servers_judge(&rep);
+	is_int(rep.exit_code, DP_EXIT_UNCHECKED, "servers: no answer at all: could not check");
+	is_str(rep.servers[0].summary, "no answer: no answer in time", "servers: no answer, said");
+	dp_servers_report_clear(&rep);
+
+	/* All agree, but a limit left some out: could not check. */
+	memset(&rep, 0, sizeof(rep));
+	snprintf(rep.zone, sizeof(rep.zone), "example.");
+	rep.servers = calloc(1, sizeof(*rep.servers));
+	rep.nservers = 1;
+	rep.left_out = 3;
+	survey_server(&rep.servers[0], "192.0.2.1", 7, 0xaa, 0);
+	dp_servers_judge(&rep);
+	is_int(rep.exit_code, DP_EXIT_UNCHECKED, "servers: agreement over a limit: could not check");
+	dp_servers_report_clear(&rep);
+}
+
 int
 main(void)
 {
@@ -1094,5 +1186,6 @@ main(void)
 	test_option_core();
 	test_zonefile();
 	test_ds_rrset();
+	test_servers_judge();
 	return tap_done();
 }
