@@ -35,6 +35,14 @@ LAB_BULK_PACKAGES="nginx"
 
 # Child zones of example.; all but lame are served by the third NSD.
 _LAB_CHILDREN="secure insecure bogus-ds bogus-sig expired expiring lame unsupported-ds unsupported-digest"
+# Zones with several name servers (SPEC.md, "Zones with several name
+# servers"), outside the loop over _LAB_CHILDREN: multi.example (current
+# version on nsd-child, an older one on nsd-stale, REFUSED, lame) and
+# hostile-ns.example (nsd-child and authd.py's modes).
+_LAB_MULTI="multi hostile-ns"
+# authd.py's hostile modes, on 127.0.53.7 onwards in this order, named
+# ns2 .. ns7.hostile-ns.example; 127.0.53.6 is its mode refused (ns3.multi).
+_LAB_AUTHD="wrongid wrongq truncate oversize garbage silent"
 # Hostile SMTP servers, on 127.0.4.1 onwards in this order, named h-NAME
 # in secure.example; hostile.py's modes have the same names.
 _LAB_HOSTILE="nostarttls refused longline endless drip close garbage injection pipebanner"
@@ -163,7 +171,7 @@ _gen_cert() {
 _gen_certs() {
 	local c=$D/certs day=86400 o="/O=daneprobe lab"
 	local san="DNS:www.secure.example,DNS:*.secure.example,DNS:*.insecure.example" z
-	for z in $_LAB_CHILDREN; do
+	for z in $_LAB_CHILDREN $_LAB_MULTI; do
 		case $z in secure|insecure) ;; *) san="$san,DNS:www.$z.example" ;; esac
 	done
 	_gen_ca_config
@@ -211,11 +219,12 @@ _sign() {
 		-f "$D/zones/$z.zone.signed" "$D/zones/$z.zone" "$D/keys/$key"
 }
 
+# _soa ORIGIN MNAME [SERIAL]: the zone file's head (serial 1 by default).
 _soa() {
 	printf '$ORIGIN %s\n$TTL 3600\n' "$1"
 	local rname=hostmaster.$1
 	[ "$1" != . ] || rname=hostmaster.
-	printf '@ SOA %s %s 1 3600 900 604800 300\n' "$2" "$rname"
+	printf '@ SOA %s %s %s 3600 900 604800 300\n' "$2" "$rname" "${3:-1}"
 }
 
 _gen_secure_zone() {
@@ -444,6 +453,7 @@ _gen_zones() {
 		echo "$ds" >>"$ex"
 	done
 	_corrupt_bogus_sig
+	_gen_multi_zones "$ex"
 	[ "${LAB_BULK:-0}" != 1 ] || _gen_bulk_zone "$ex"
 	key=$(_keygen example.)
 	_sign example "$key" "${valid[@]}"
@@ -465,6 +475,66 @@ _gen_zones() {
 		"$D/keys/$key.key" >"$D/root.key"
 	_ds "$key" >"$D/root.ds"
 	printf '. 3600000 IN NS a.lab-root.\na.lab-root. 3600000 IN A 127.0.53.1\n' >"$D/root.hints"
+}
+
+# _ns_records LABEL:ADDR...: the apex NS RRset and the servers' addresses.
+_ns_records() {
+	local n
+	for n in "$@"; do
+		printf '@ NS %s\n%s A %s\n' "${n%%:*}" "${n%%:*}" "${n#*:}"
+	done
+}
+
+# _ns_delegation CHILD LABEL:ADDR...: the delegation of CHILD.example, with
+# glue, for example.'s zone file.
+_ns_delegation() {
+	local z=$1 n
+	shift
+	for n in "$@"; do
+		printf '%s NS %s.%s\n%s.%s A %s\n' "$z" "${n%%:*}" "$z" "${n%%:*}" "$z" "${n#*:}"
+	done
+}
+
+# _gen_multi_zones EXAMPLE_ZONE_FILE: multi.example (two versions, one key)
+# and hostile-ns.example, signed, with their delegations (several NS, glue)
+# and DS appended to example. (SPEC.md, "Zones with several name servers").
+_gen_multi_zones() {
+	local ex=$1 day=86400 key other n i ns v
+	other=$(_tlsa_data 1 1 "$D/certs/other.pem")
+	# multi.example: ns1 nsd-child (current), ns2 nsd-stale (older
+	# version), ns3 authd.py refused, ns4 nothing (lame).
+	ns=(ns1:127.0.53.3 ns2:127.0.53.5 ns3:127.0.53.6 ns4:127.0.53.99)
+	for v in "multi.example 2026120102 $WWW_TLSA" "multi.example-stale 2026120101 $other"; do
+		set -- $v
+		{
+			_soa multi.example. ns1.multi.example. "$2"
+			_ns_records "${ns[@]}"
+			printf 'www A 127.0.1.1\n_443._tcp.www TLSA 3 1 1 %s\n' "$3"
+		} >"$D/zones/$1.zone"
+	done
+	key=$(_keygen multi.example.)
+	_sign multi.example "$key" -3600 "$((30 * day))"
+	# The same key, signed earlier: older signatures that expire sooner.
+	_sign multi.example-stale "$key" "-$((20 * day))" "$((5 * day))"
+	_ns_delegation multi "${ns[@]}" >>"$ex"
+	_ds "$key" >>"$ex"
+
+	# hostile-ns.example: ns1 nsd-child, ns2 .. ns7 authd.py's modes.
+	ns=(ns1:127.0.53.3)
+	i=7
+	for n in $_LAB_AUTHD; do
+		ns+=("ns$((i - 5)):127.0.53.$i")
+		i=$((i + 1))
+	done
+	{
+		_soa hostile-ns.example. ns1.hostile-ns.example.
+		_ns_records "${ns[@]}"
+		printf 'www A 127.0.1.1\n_443._tcp.www TLSA 3 1 1 %s\n' "$WWW_TLSA"
+	} >"$D/zones/hostile-ns.example.zone"
+	key=$(_keygen hostile-ns.example.)
+	_sign hostile-ns.example "$key" -3600 "$((30 * day))"
+	_ns_delegation hostile-ns "${ns[@]}" >>"$ex"
+	_ds "$key" >>"$ex"
 }
 
 # _gen_nsd NAME ADDR ZONE:FILE...
@@ -510,7 +580,12 @@ _gen_configs() {
 		*) zones+=("$z.example.:$z.example.zone.signed") ;;
 		esac
 	done
+	for z in $_LAB_MULTI; do
+		zones+=("$z.example.:$z.example.zone.signed")
+	done
 	_gen_nsd nsd-child 127.0.53.3 "${zones[@]}"
+	# The older version of multi.example, on its own server.
+	_gen_nsd nsd-stale 127.0.53.5 multi.example.:multi.example-stale.zone.signed
 
 	cat >"$D/unbound.conf" <<-EOF
 	server:
@@ -933,9 +1008,16 @@ _lab_netns_up() {
 
 _lab_start_daemons() {
 	local n z
-	for n in nsd-root nsd-example nsd-child; do
+	for n in nsd-root nsd-example nsd-child nsd-stale; do
 		_lab_spawn_nsd "$n"
 	done
+	# The REFUSED and hostile name servers (SPEC.md, Addresses).
+	local specs=(127.0.53.6:refused) i=7
+	for n in $_LAB_AUTHD; do
+		specs+=("127.0.53.$i:$n")
+		i=$((i + 1))
+	done
+	_lab_spawn authd python3 "$_LAB_SRCDIR/authd.py" --ready "$LAB_DIR/authd.ready" "${specs[@]}"
 	_lab_spawn tlsd python3 "$_LAB_SRCDIR/tlsd.py" --ready "$LAB_DIR/tlsd.ready" "$LAB_DIR/tlsd.conf"
 	# Resolvers that truncate every UDP reply (SPEC.md, Addresses).
 	_lab_spawn truncd python3 "$_LAB_SRCDIR/truncd.py" --ready "$LAB_DIR/truncd.ready" \
@@ -949,6 +1031,12 @@ _lab_start_daemons() {
 		[ "$z" = lame ] && continue
 		_lab_wait nsd-child _lab_dig_ok 127.0.53.3 "$z.example." SOA aa +norec || return 1
 	done
+	for z in $_LAB_MULTI; do
+		_lab_wait nsd-child _lab_dig_ok 127.0.53.3 "$z.example." SOA aa +norec || return 1
+	done
+	_lab_wait nsd-stale _lab_dig_ok 127.0.53.5 multi.example. SOA aa +norec || return 1
+	# Before unbound too: it would take a server still starting for a bad one.
+	_lab_wait authd test -f "$LAB_DIR/authd.ready" || return 1
 	if [ "${LAB_BULK:-0}" = 1 ]; then
 		_lab_wait nsd-bulk _lab_dig_ok 127.0.53.4 bulk.example. SOA aa +norec || return 1
 	fi
