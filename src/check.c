@@ -498,6 +498,28 @@ dp_check_close(struct dp_check *c)
 	free(c);
 }
 
+/* check --servers: a survey of each host target's TLSA owner, on the same batch. */
+static int
+start_surveys(struct dp_check *c, const struct dp_config *cfg, const struct dp_target *tgs,
+    struct dp_survey **surveys, struct dp_check_report *rep, struct dp_err *err)
+{
+	char owner[DP_NAME_TEXT_MAX];
+	int i;
+
+	if ((rep->servers = calloc((size_t)cfg->nargs, sizeof(*rep->servers))) == NULL)
+		return dp_err_set(err, "out of memory");
+	for (i = 0; i < cfg->nargs; i++) {
+		if (tgs[i].is_addr)
+			continue;	/* no zone to ask about */
+		if (dp_name_tlsa_owner(owner, sizeof(owner), tgs[i].port, "tcp", tgs[i].host,
+		    err) == -1 ||
+		    (surveys[i] = dp_servers_start(c, owner, cfg->res.timeout_ms, &rep->servers[i],
+		    err)) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
 int
 dp_check_run(const struct dp_config *cfg, struct dp_check_report *rep,
     struct dp_err *err)
@@ -518,6 +540,7 @@ dp_check_run_as(const struct dp_config *cfg, const struct dp_offline *offline,
 	struct dp_target_opts opts = { .dialect = cfg->dialect, .mx_pref = -1,
 	    .smtp = cfg->smtp_rules || (offline != NULL && cfg->dialect == &dp_dialect_smtp),
 	    .offline = offline, .fetch_chain = fetch_chain };
+	struct dp_survey *surveys[DP_MAX_TARGETS] = { NULL };
 	struct dp_check *c = NULL;
 	int i, rc = -1;
 
@@ -538,11 +561,21 @@ dp_check_run_as(const struct dp_config *cfg, const struct dp_offline *offline,
 			dp_err_kind(err, DP_ERR_USAGE);	/* an unreadable --tlsa-file */
 			goto out;
 		}
+	if (cfg->servers && start_surveys(c, cfg, tgs, surveys, rep, err) == -1)
+		goto out;
 	dp_check_hold(c, -1);
 	if (dp_check_wait(c, err) == -1)
 		goto out;
+	for (i = 0; i < cfg->nargs; i++)
+		if (surveys[i] != NULL) {
+			dp_servers_finish(surveys[i]);
+			surveys[i] = NULL;
+			rep->exit_code = dp_exit_worst(rep->exit_code, rep->servers[i].exit_code);
+		}
 	rc = 0;
 out:
+	for (i = 0; i < cfg->nargs; i++)
+		dp_servers_finish(surveys[i]);	/* an error on the way: freed, not judged */
 	dp_check_close(c);
 	return rc;
 }
@@ -552,9 +585,13 @@ dp_check_report_clear(struct dp_check_report *rep)
 {
 	size_t i;
 
-	for (i = 0; i < rep->ntargets; i++)
+	for (i = 0; i < rep->ntargets; i++) {
 		dp_target_result_clear(&rep->targets[i]);
+		if (rep->servers != NULL)
+			dp_servers_report_clear(&rep->servers[i]);
+	}
 	free(rep->targets);
+	free(rep->servers);
 	memset(rep, 0, sizeof(*rep));
 }
 

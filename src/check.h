@@ -11,6 +11,7 @@
 
 #include "cli_opts.h"
 #include "result.h"
+#include "servers.h"
 
 /* Targets per command: each gets its own lookups and probes on the one loop. */
 #define DP_MAX_TARGETS	64
@@ -20,6 +21,8 @@ struct dp_check;
 struct dp_check_report {
 	struct dp_target_result	*targets;	/* in the order they were added */
 	size_t			 ntargets;
+	/* check --servers: one survey a target (owner "": not surveyed, an address); or NULL */
+	struct dp_servers_report *servers;
 	const char		*backend;
 	int			 exit_code;
 	uint64_t		 elapsed_ms;

@@ -144,7 +144,7 @@ dp_usage(FILE *fp)
 	    "                         bound each query, connect, prelude or handshake\n"
 	    "      --per-address N    connections at once to one address (default %d)\n"
 	    "      --smtp             RFC 7672 rules (SMTP): PKIX-TA/PKIX-EE unusable\n"
-	    "      --servers          lookup: ask every authoritative server of the zone too\n"
+	    "      --servers          lookup, check: ask every authoritative server of the zone too\n"
 	    "verify: judge a chain from a file (PEM or DER) against the TLSA records\n"
 	    "      --chain FILE       the chain, leaf first (-: stdin)\n"
 	    "      --at TIME          verify as of TIME (YYYY-MM-DD[THH:MM[:SS]Z], UTC)\n"
@@ -418,8 +418,10 @@ check_deploy_combinations(const struct dp_config *cfg, struct dp_err *err)
 	if (cfg->cmd != DP_CMD_TLSA && gen)
 		return dp_err_set(err, "--cert, --key, --host, --port, --ttl, --usage, --selector, "
 		    "--mtype, --depth, --issuer and --rfc3597 are for tlsa");
-	if (cfg->servers && cfg->cmd != DP_CMD_LOOKUP)
-		return dp_err_set(err, "--servers is for lookup");
+	if (cfg->servers && cfg->cmd != DP_CMD_LOOKUP && cfg->cmd != DP_CMD_CHECK)
+		return dp_err_set(err, "--servers is for lookup and check");
+	if (cfg->servers && cfg->target_file != NULL)
+		return dp_err_set(err, "--servers is not for -f (a survey a target is for a few)");
 	if (cfg->cmd != DP_CMD_VERIFY && cfg->at_given)
 		return dp_err_set(err, "--at and --in are for verify");
 	if (cfg->chain_file != NULL && cfg->cmd != DP_CMD_VERIFY && cfg->cmd != DP_CMD_TLSA)

@@ -356,8 +356,14 @@ json_check(FILE *fp, const struct dp_config *cfg, const struct dp_check_report *
 	json_t *targets = json_array();
 	size_t i;
 
-	for (i = 0; i < rep->ntargets; i++)
-		json_array_append_new(targets, json_target(&rep->targets[i]));
+	for (i = 0; i < rep->ntargets; i++) {
+		json_t *t = json_target(&rep->targets[i]);
+
+		if (t != NULL && rep->servers != NULL)
+			json_object_set_new(t, "servers", rep->servers[i].owner[0] != '\0' ?
+			    json_servers(&rep->servers[i]) : json_null());
+		json_array_append_new(targets, t);
+	}
 	return json_emit(fp, json_pack("{s:i, s:o, s:i, s:o, s:I, s:o}",
 	    "version", DP_JSON_VERSION,
 	    "command", jstr("check"),

@@ -300,8 +300,11 @@ text_check(FILE *fp, const struct dp_config *cfg, const struct dp_check_report *
 {
 	size_t i;
 
-	for (i = 0; i < rep->ntargets; i++)
+	for (i = 0; i < rep->ntargets; i++) {
 		text_target(fp, cfg, &rep->targets[i]);
+		if (rep->servers != NULL && rep->servers[i].owner[0] != '\0')
+			text_servers(fp, cfg, &rep->servers[i]);
+	}
 	if (cfg->verbose)
 		line(fp, "total %llu ms, backend %s", (unsigned long long)rep->elapsed_ms,
 		    rep->backend ? rep->backend : "none (no DNS needed)");

@@ -256,6 +256,33 @@ facts_target_failure(const struct dp_target_result *t, struct dp_plugin_facts *f
 	snprintf(f->first_failure, sizeof(f->first_failure), "%.100s: %.200s", t->tg.display, s);
 }
 
+/* --servers: how many server addresses differ, and the first of them when nothing else failed. */
+static void
+facts_servers(const struct dp_servers_report *rep, struct dp_plugin_facts *f)
+{
+	size_t i;
+
+	f->has_servers = true;
+	f->servers_total = rep->nservers;
+	for (i = 0; i < rep->nservers; i++) {
+		const struct dp_server_result *srv = &rep->servers[i];
+
+		if (srv->exit_code == DP_EXIT_OK)
+			continue;
+		f->servers_bad++;
+		/* A server that does not answer is the zone's fault, not our timeout. */
+		f->only_timeouts = false;
+		if (f->first_failure[0] == '\0')
+			snprintf(f->first_failure, sizeof(f->first_failure), "server %.100s %.48s: %.150s",
+			    srv->ns, srv->address, srv->summary);
+	}
+	if (rep->exit_code == DP_EXIT_UNCHECKED && f->first_failure[0] == '\0') {
+		f->only_timeouts = false;
+		snprintf(f->first_failure, sizeof(f->first_failure), "servers: %.280s",
+		    rep->detail[0] != '\0' ? rep->detail : "some not asked (over the limits)");
+	}
+}
+
 void
 dp_plugin_facts_check(const struct dp_check_report *rep, struct dp_plugin_facts *f)
 {
@@ -270,6 +297,8 @@ dp_plugin_facts_check(const struct dp_check_report *rep, struct dp_plugin_facts 
 		facts_add_target(&rep->targets[i], f, now);
 	for (i = 0; i < rep->ntargets; i++)
 		facts_target_failure(&rep->targets[i], f);
+	if (rep->servers != NULL && rep->ntargets > 0 && rep->servers[0].owner[0] != '\0')
+		facts_servers(&rep->servers[0], f);
 	if (rep->ntargets > 0) {
 		char s[480];
 
@@ -454,4 +483,10 @@ dp_perfdata(const struct dp_plugin_config *pc, const struct dp_plugin_facts *f,
 	snprintf(total, sizeof(total), "%zu", f->total);
 	dp_perf_item(item, sizeof(item), "verified", (double)f->verified, NULL, "", "", "0", total);
 	perf_append(buf, len, item);
+	if (f->has_servers) {
+		snprintf(total, sizeof(total), "%zu", f->servers_total);
+		dp_perf_item(item, sizeof(item), "servers_differing", (double)f->servers_bad, NULL,
+		    "", "", "0", total);
+		perf_append(buf, len, item);
+	}
 }

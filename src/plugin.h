@@ -62,6 +62,8 @@ struct dp_plugin_facts {
 	bool	has_connect, has_handshake;	/* an address got that far */
 	double	cert_days, tlsa_sig_days, addr_sig_days, mx_sig_days;
 	size_t	verified, total;
+	bool	has_servers;		/* --servers */
+	size_t	servers_bad, servers_total;
 	char	summary[512];		/* the report's summary line */
 	char	first_failure[320];	/* "192.0.2.1:443: why", or "" */
 };

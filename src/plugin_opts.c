@@ -23,6 +23,7 @@ enum {
 	OPT_SIG_CRIT,
 	OPT_NO_DANE_STATE,
 	OPT_TIMEOUT_STATE,
+	OPT_SERVERS,
 };
 
 static const char plugin_short_options[] = "H:p:S:" DP_COMMON_SHORT_OPTIONS "w:c:Vh";
@@ -38,6 +39,7 @@ static const struct option plugin_options[] = {
 	{ "sig-critical",	required_argument,	NULL, OPT_SIG_CRIT },
 	{ "no-dane-state",	required_argument,	NULL, OPT_NO_DANE_STATE },
 	{ "timeout-state",	required_argument,	NULL, OPT_TIMEOUT_STATE },
+	{ "servers",		no_argument,		NULL, OPT_SERVERS },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -60,6 +62,8 @@ dp_plugin_usage(FILE *fp)
 	    " -p, --port PORT         port (default 443, or the STARTTLS protocol's)\n"
 	    " -S, --starttls PROTO    %s\n"
 	    "     --mx                check the MX hosts of HOST on port 25 (RFC 7672)\n"
+	    "     --servers           also ask every authoritative server of the zone\n"
+	    "                         (one that differs or is broken: CRITICAL)\n"
 	    "     --helo NAME         our name in EHLO/LHLO (default: this host's name)\n"
 	    " -4, -6                  only IPv4 / IPv6 addresses\n"
 	    " -t, --timeout SECONDS   bound the whole check (default %u)\n"
@@ -113,6 +117,9 @@ plugin_option(int ch, const char *arg, struct dp_plugin_config *pc, const char *
 		return dp_state_parse(arg, &pc->no_dane_state, err);
 	case OPT_TIMEOUT_STATE:
 		return dp_state_parse(arg, &pc->timeout_state, err);
+	case OPT_SERVERS:
+		pc->core.servers = true;
+		return 0;
 	default:
 		return dp_err_set(err, "unknown option (see check_dane -h)");
 	}
@@ -131,6 +138,8 @@ plugin_target(struct dp_plugin_config *pc, const char *host, const char *port,
 		return dp_err_set(err, "-H host is required");
 	if (port != NULL && dp_parse_port(port, &p, err) == -1)
 		return -1;
+	if (pc->mx && cfg->servers)
+		return dp_err_set(err, "--servers is not for --mx");
 	if (pc->mx && (port != NULL || cfg->dialect != NULL))
 		return dp_err_set(err, "--mx checks port 25 with SMTP STARTTLS; no -p or -S with it");
 	if (strchr(host, ':') != NULL || strchr(host, '[') != NULL || strchr(host, '/') != NULL)

@@ -547,6 +547,15 @@ dp_servers_judge(struct dp_servers_report *rep)
 		snprintf(rep->detail, sizeof(rep->detail), "no server gave a usable answer");
 }
 
+static int
+server_order(const void *a, const void *b)
+{
+	const struct dp_server_result *x = a, *y = b;
+	int c = strcmp(x->ns, y->ns);
+
+	return c != 0 ? c : strcmp(x->address, y->address);
+}
+
 struct dp_survey *
 dp_servers_start(struct dp_check *c, const char *owner, unsigned timeout_ms,
     struct dp_servers_report *rep, struct dp_err *err)
@@ -589,6 +598,9 @@ dp_servers_finish(struct dp_survey *s)
 	if (rep->zone[0] == '\0' && rep->detail[0] == '\0')
 		snprintf(rep->detail, sizeof(rep->detail), "the zone of %.200s was not found before "
 		    "the deadline", rep->owner);
+	/* Reported by name, then address, whatever order the answers came in. */
+	if (rep->nservers > 1)
+		qsort(rep->servers, rep->nservers, sizeof(rep->servers[0]), server_order);
 	dp_servers_judge(rep);
 	dp_query_cancel(s->q_walk);
 	dp_query_cancel(s->q_ns);
