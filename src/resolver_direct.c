@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "clock.h"
 #include "dnsmsg.h"
@@ -169,13 +170,15 @@ dp_direct_query(struct dp_direct *d, const char *name, uint16_t type, dp_direct_
 	dq->cb = cb;
 	dq->arg = arg;
 	dq->started_ms = dp_now_ms();
-	if (getdns_general(d->ctx, name, type, NULL, dq, &dq->tid, direct_cb) !=
-	    GETDNS_RETURN_GOOD) {
-		free(dq);
-		return dp_err_set(err, "getdns refused the question %s", name);
-	}
+	/* Linked first: should getdns answer from inside the call, the callback unlinks it. */
 	dq->next = d->pending;
 	d->pending = dq;
+	if (getdns_general(d->ctx, name, type, NULL, dq, &dq->tid, direct_cb) !=
+	    GETDNS_RETURN_GOOD) {
+		unlink_query(dq);
+		free(dq);
+		return dp_err_set(err, "getdns refused the question %.300s", name);
+	}
 	return 0;
 }
 
