@@ -513,8 +513,8 @@ start_surveys(struct dp_check *c, const struct dp_config *cfg, const struct dp_t
 			continue;	/* no zone to ask about */
 		if (dp_name_tlsa_owner(owner, sizeof(owner), tgs[i].port, "tcp", tgs[i].host,
 		    err) == -1 ||
-		    (surveys[i] = dp_servers_start(c, owner, cfg->res.timeout_ms, &rep->servers[i],
-		    err)) == NULL)
+		    (surveys[i] = dp_servers_start(c, owner, DP_TYPE_TLSA, cfg->res.timeout_ms,
+		    &rep->servers[i], err)) == NULL)
 			return -1;
 	}
 	return 0;

@@ -418,8 +418,9 @@ check_deploy_combinations(const struct dp_config *cfg, struct dp_err *err)
 	if (cfg->cmd != DP_CMD_TLSA && gen)
 		return dp_err_set(err, "--cert, --key, --host, --port, --ttl, --usage, --selector, "
 		    "--mtype, --depth, --issuer and --rfc3597 are for tlsa");
-	if (cfg->servers && cfg->cmd != DP_CMD_LOOKUP && cfg->cmd != DP_CMD_CHECK)
-		return dp_err_set(err, "--servers is for lookup and check");
+	if (cfg->servers && cfg->cmd != DP_CMD_LOOKUP && cfg->cmd != DP_CMD_CHECK &&
+	    cfg->cmd != DP_CMD_SMTP)
+		return dp_err_set(err, "--servers is for lookup, check and smtp");
 	if (cfg->servers && cfg->target_file != NULL)
 		return dp_err_set(err, "--servers is not for -f (a survey a target is for a few)");
 	if (cfg->cmd != DP_CMD_VERIFY && cfg->at_given)

@@ -89,7 +89,7 @@ dp_lookup_run(const struct dp_config *cfg, struct dp_lookup_report *rep,
 	if ((q = dp_resolver_query(res, owner, DP_TYPE_TLSA, lookup_done, &job, err)) == NULL)
 		goto out;
 	/* --servers runs on the same loop, alongside the lookup, within the same -t. */
-	if (cfg->servers && (survey = dp_servers_start(job.check, owner, cfg->res.timeout_ms,
+	if (cfg->servers && (survey = dp_servers_start(job.check, owner, DP_TYPE_TLSA, cfg->res.timeout_ms,
 	    &rep->servers, err)) == NULL)
 		goto out;
 	rep->has_servers = cfg->servers;

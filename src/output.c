@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dnsmsg.h"
@@ -83,6 +84,33 @@ dp_target_summary(const struct dp_target_result *r, char *buf, size_t len)
 		    total == 1 ? "" : "es",
 		    set->reason == DP_R_TLSA_OUT_OF_BAND ? " against records from the command line (not DNSSEC)" : "",
 		    cut, r->addr_reason == DP_R_ADDR_LOOKUP_FAILED ? "; an address lookup failed" : "");
+}
+
+const char *
+dp_record_text(uint16_t type, const struct dp_record *rec, char *buf, size_t len)
+{
+	char name[DP_NAME_TEXT_MAX], *txt;
+	struct dp_tlsa t;
+	size_t i, o;
+
+	buf[0] = '\0';
+	if (type == DP_TYPE_TLSA && dp_tlsa_from_rdata(rec->rdata, rec->rdlen, false, &t) == 0) {
+		if ((txt = dp_tlsa_to_text(&t)) != NULL)
+			snprintf(buf, len, "%s", txt);
+		free(txt);
+		dp_tlsa_clear(&t);
+		return buf;
+	}
+	if (type == DP_TYPE_MX && rec->rdlen >= 3) {
+		/* Stored uncompressed (answer.c): preference, then the host. */
+		dp_name_wire_to_text(rec->rdata + 2, name, sizeof(name));
+		snprintf(buf, len, "%u %s", (unsigned)(rec->rdata[0] << 8 | rec->rdata[1]), name);
+		return buf;
+	}
+	o = (size_t)snprintf(buf, len, "\\# %zu ", rec->rdlen);
+	for (i = 0; i < rec->rdlen && o + 3 < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%02x", rec->rdata[i]);
+	return buf;
 }
 
 void

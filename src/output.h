@@ -62,6 +62,9 @@ void	dp_verify_summary(const struct dp_target_result *r, char *buf, size_t len);
  */
 bool	dp_verify_time_note(const struct dp_target_result *r, char *buf, size_t len);
 
+/* A record as text: TLSA and MX in presentation format, others as "\\# LEN HEX". */
+const char	*dp_record_text(uint16_t type, const struct dp_record *rec, char *buf,
+		    size_t len);
 /* lookup --servers in a line: "2 of 4 server addresses differ or are broken". */
 void	dp_servers_summary(const struct dp_servers_report *rep, char *buf, size_t len);
 

@@ -169,17 +169,14 @@ json_servers(const struct dp_servers_report *rep)
 		json_t *recs = json_array();
 
 		for (j = 0; j < srv->nrrs; j++) {
-			struct dp_tlsa t;
-			char *txt;
+			size_t tl = 2 * srv->rrs[j].rdlen + 32;
+			char *txt = malloc(tl);
 
-			if (dp_tlsa_from_rdata(srv->rrs[j].rdata, srv->rrs[j].rdlen, false, &t) == -1)
-				continue;
-			txt = dp_tlsa_to_text(&t);
 			json_array_append_new(recs, json_pack("{s:o, s:b}",
-			    "text", txt != NULL ? jstr(txt) : json_null(),
+			    "text", txt != NULL ? jstr(dp_record_text(rep->qtype, &srv->rrs[j], txt, tl)) :
+			    json_null(),
 			    "only_here", srv->only_here != NULL && srv->only_here[j]));
 			free(txt);
-			dp_tlsa_clear(&t);
 		}
 		json_array_append_new(arr, json_pack("{s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:b, s:o, s:o, s:i, s:b, s:o, s:o, s:b}",
 		    "ns", jstr(srv->ns),
@@ -200,7 +197,9 @@ json_servers(const struct dp_servers_report *rep)
 		    "signatures_expire_sooner", srv->sigs_sooner));
 	}
 	dp_servers_summary(rep, summary, sizeof(summary));
-	return json_pack("{s:o, s:o, s:i, s:o, s:o, s:i, s:o}",
+	return json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o, s:i, s:o}",
+	    "owner", jstr(rep->owner),
+	    "type", jstr(dp_type_name(rep->qtype)),
 	    "zone", json_str_or_null(rep->zone),
 	    "dnssec", jstr(dp_dnssec_name(rep->zone_state)),
 	    "exit", rep->exit_code,
@@ -477,16 +476,22 @@ json_tlsa(FILE *fp, const struct dp_config *cfg, const struct dp_gen_report *rep
 static json_t *
 json_smtp_doc(const struct dp_smtp_report *rep)
 {
-	json_t *targets = json_array(), *hosts = json_array();
+	json_t *targets = json_array(), *hosts = json_array(), *doc;
 	char summary[1024];
 	size_t i;
 
-	for (i = 0; i < rep->check.ntargets; i++)
-		json_array_append_new(targets, json_mx_target(&rep->check.targets[i]));
+	for (i = 0; i < rep->check.ntargets; i++) {
+		json_t *t = json_mx_target(&rep->check.targets[i]);
+
+		if (t != NULL && rep->check.servers != NULL)
+			json_object_set_new(t, "servers", rep->check.servers[i].owner[0] != '\0' ?
+			    json_servers(&rep->check.servers[i]) : json_null());
+		json_array_append_new(targets, t);
+	}
 	for (i = 0; i < rep->nhosts; i++)
 		json_array_append_new(hosts, json_mx_host(rep, &rep->hosts[i]));
 	dp_smtp_summary(rep, summary, sizeof(summary));
-	return json_pack("{s:i, s:o, s:i, s:o, s:o, s:o, s:{s:o, s:o, s:o, s:o, s:o}, s:b, s:b, s:I, s:o}",
+	doc = json_pack("{s:i, s:o, s:i, s:o, s:o, s:o, s:{s:o, s:o, s:o, s:o, s:o}, s:b, s:b, s:I, s:o}",
 	    "version", DP_JSON_VERSION,
 	    "command", jstr("smtp"),
 	    "exit", rep->exit_code,
@@ -503,6 +508,9 @@ json_smtp_doc(const struct dp_smtp_report *rep)
 	    "null_mx", rep->null_mx,
 	    "elapsed_ms", (json_int_t)rep->check.elapsed_ms,
 	    "targets", targets);
+	if (doc != NULL && rep->has_servers)
+		json_object_set_new(doc, "mx_servers", json_servers(&rep->mx_servers));
+	return doc;
 }
 
 static int

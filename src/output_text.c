@@ -121,8 +121,9 @@ text_servers(FILE *fp, const struct dp_config *cfg, const struct dp_servers_repo
 	size_t i, j;
 
 	dp_servers_summary(rep, summary, sizeof(summary));
-	line(fp, "  servers of %s (DNSSEC %s): %s: %s", rep->zone[0] ? rep->zone : "(not found)",
-	    dp_dnssec_name(rep->zone_state), dp_exit_word(rep->exit_code), summary);
+	line(fp, "  servers of %s (DNSSEC %s), %s %s: %s: %s",
+	    rep->zone[0] ? rep->zone : "(not found)", dp_dnssec_name(rep->zone_state),
+	    rep->owner, dp_type_name(rep->qtype), dp_exit_word(rep->exit_code), summary);
 	for (i = 0; i < rep->nservers; i++) {
 		const struct dp_server_result *srv = &rep->servers[i];
 
@@ -134,16 +135,14 @@ text_servers(FILE *fp, const struct dp_config *cfg, const struct dp_servers_repo
 		if (!cfg->verbose)
 			continue;
 		for (j = 0; j < srv->nrrs; j++) {
-			struct dp_tlsa t;
-			char *txt;
+			char *txt = malloc(2 * srv->rrs[j].rdlen + 32);
 
-			if (dp_tlsa_from_rdata(srv->rrs[j].rdata, srv->rrs[j].rdlen, false, &t) == -1)
+			if (txt == NULL)
 				continue;
-			txt = dp_tlsa_to_text(&t);
-			line(fp, "    %s%s", txt != NULL ? txt : "?", srv->only_here != NULL &&
-			    srv->only_here[j] ? "  (only here)" : "");
+			line(fp, "    %s%s", dp_record_text(rep->qtype, &srv->rrs[j], txt,
+			    2 * srv->rrs[j].rdlen + 32), srv->only_here != NULL && srv->only_here[j] ?
+			    "  (only here)" : "");
 			free(txt);
-			dp_tlsa_clear(&t);
 		}
 		if (srv->sig_expires != 0) {
 			dp_format_time(srv->sig_expires, when, sizeof(when));
@@ -331,8 +330,13 @@ text_smtp(FILE *fp, const struct dp_config *cfg, const struct dp_smtp_report *re
 	}
 	if (cfg->verbose && rep->mx != NULL)
 		text_answer(fp, rep->mx);
-	for (i = 0; i < rep->check.ntargets; i++)
+	if (rep->has_servers)
+		text_servers(fp, cfg, &rep->mx_servers);
+	for (i = 0; i < rep->check.ntargets; i++) {
 		text_target(fp, cfg, &rep->check.targets[i]);
+		if (rep->check.servers != NULL && rep->check.servers[i].owner[0] != '\0')
+			text_servers(fp, cfg, &rep->check.servers[i]);
+	}
 	return ferror(fp) ? -1 : 0;
 }
 

@@ -353,7 +353,7 @@ start_servers(struct dp_survey *s)
 			snprintf(srv->why, sizeof(srv->why), "%.150s", err.msg);
 			continue;
 		}
-		if (dp_direct_query(j->d, rep->owner, DP_TYPE_TLSA, tlsa_reply_cb, j, &err) == 0) {
+		if (dp_direct_query(j->d, rep->owner, rep->qtype, tlsa_reply_cb, j, &err) == 0) {
 			j->waiting++;
 			dp_check_hold(s->c, 1);
 		}
@@ -390,7 +390,7 @@ read_soa(struct dp_server_result *srv, const struct dp_direct_reply *r, const ch
 	dp_answer_free(ans);
 }
 
-/* The TLSA reply of one server into its result. */
+/* The reply of one server to the RRset question into its result. */
 static void
 read_tlsa(struct dp_survey *s, struct dp_server_result *srv, const struct dp_direct_reply *r)
 {
@@ -411,7 +411,7 @@ read_tlsa(struct dp_survey *s, struct dp_server_result *srv, const struct dp_dir
 	}
 	srv->authoritative = (msg->flags & 0x0400) != 0;	/* AA, RFC 1035 section 4.1.1 */
 	dp_msg_free(msg);
-	if ((ans = dp_answer_timeout(s->rep->owner, DP_TYPE_TLSA, "direct")) == NULL)
+	if ((ans = dp_answer_timeout(s->rep->owner, s->rep->qtype, "direct")) == NULL)
 		return;
 	if (dp_answer_fill(ans, r->wire, r->len, time(NULL), &err) == -1) {
 		srv->status = DP_LOOKUP_FAILED;
@@ -425,7 +425,7 @@ read_tlsa(struct dp_survey *s, struct dp_server_result *srv, const struct dp_dir
 		ans->nrrs = 0;
 		/* Only keys that the validated path vouched for can judge a server's signatures. */
 		srv->sigs = srv->nrrs > 0 && s->keys != NULL && s->keys->state == DP_DNSSEC_SECURE ?
-		    dp_direct_validate(r->wire, r->len, s->rep->owner, DP_TYPE_TLSA, s->keys,
+		    dp_direct_validate(r->wire, r->len, s->rep->owner, s->rep->qtype, s->keys,
 		    time(NULL)) : DP_DNSSEC_INDETERMINATE;
 	}
 	dp_answer_free(ans);
@@ -557,13 +557,14 @@ server_order(const void *a, const void *b)
 }
 
 struct dp_survey *
-dp_servers_start(struct dp_check *c, const char *owner, unsigned timeout_ms,
+dp_servers_start(struct dp_check *c, const char *owner, uint16_t qtype, unsigned timeout_ms,
     struct dp_servers_report *rep, struct dp_err *err)
 {
 	struct dp_survey *s;
 
 	memset(rep, 0, sizeof(*rep));
 	snprintf(rep->owner, sizeof(rep->owner), "%s", owner);
+	rep->qtype = qtype;
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		dp_err_set(err, "out of memory");
 		return NULL;

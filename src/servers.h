@@ -33,7 +33,7 @@ struct dp_server_result {
 	bool			 authoritative;	/* AA set */
 	bool			 has_serial;
 	uint32_t		 serial;
-	struct dp_record	*rrs;		/* the TLSA records it serves; owned */
+	struct dp_record	*rrs;		/* the records it serves (of rep qtype); owned */
 	size_t			 nrrs;
 	time_t			 sig_expires;	/* earliest RRSIG expiration over them; 0: none */
 	enum dp_dnssec		 sigs;		/* SECURE: valid against the zone keys */
@@ -48,6 +48,7 @@ struct dp_server_result {
 
 struct dp_servers_report {
 	char			 owner[DP_NAME_TEXT_MAX];
+	uint16_t		 qtype;		/* the RRset compared: TLSA, or MX (smtp) */
 	char			 zone[DP_NAME_TEXT_MAX];	/* the apex; "" not found */
 	enum dp_dnssec		 zone_state;	/* of the zone's NS RRset on the validated path */
 	char			 detail[256];	/* why the survey could not be made, or "" */
@@ -71,7 +72,7 @@ struct dp_survey;
  * verdicts in it) and frees the survey.  NULL with err set: it could not
  * start (memory, the resolver).
  */
-struct dp_survey	*dp_servers_start(struct dp_check *c, const char *owner,
+struct dp_survey	*dp_servers_start(struct dp_check *c, const char *owner, uint16_t qtype,
 		    unsigned timeout_ms, struct dp_servers_report *rep, struct dp_err *err);
 void	dp_servers_finish(struct dp_survey *s);
 /*

@@ -38,6 +38,9 @@ struct smtp_job {
 	size_t			 next;		/* the next MX host to add */
 	size_t			 added, outstanding;	/* targets added, not yet back */
 	unsigned		 tag_base;	/* slot << 8: results find their domain */
+	/* smtp --servers (no -f): the MX RRset's survey, then each host's TLSA */
+	struct dp_survey	*mx_survey;
+	struct dp_survey	*host_surveys[DP_MAX_MX_LIMIT + 1];
 };
 
 static int
@@ -141,6 +144,8 @@ mx_unusable(struct dp_smtp_report *rep, struct dp_mx_host *h, const char *what,
 	snprintf(h->why, sizeof(h->why), "%s%.200s", what, why);
 }
 
+static void	start_host_survey(struct smtp_job *job, size_t i, const char *owner);
+
 /*
  * Makes host h a check target, or says why it cannot be one: a name that
  * is no host name ("*", escaped octets), an address, a name too long for
@@ -177,12 +182,63 @@ add_mx_target(struct smtp_job *job, struct dp_mx_host *h, const char *host, int 
 	if (dp_check_add(job->check, &tg, &opts, &err) == NULL)
 		mx_unusable(job->rep, h, "", err.msg);
 	else {
+		if (job->b == NULL && job->cfg->servers)
+			start_host_survey(job, job->added, owner);
 		job->added++;
 		job->outstanding++;
 	}
 }
 
 static void	domain_add_hosts(struct smtp_job *job);
+
+/*
+ * smtp --servers: a survey of MX host i's TLSA owner, beside its check
+ * (rep->check.servers, one per target).  One that cannot start says so
+ * in its report.
+ */
+static void
+start_host_survey(struct smtp_job *job, size_t i, const char *owner)
+{
+	struct dp_smtp_report *rep = job->rep;
+	struct dp_err err;
+
+	if (i > DP_MAX_MX_LIMIT || (rep->check.servers == NULL &&
+	    (rep->check.servers = calloc(DP_MAX_MX_LIMIT + 1,
+	    sizeof(*rep->check.servers))) == NULL))
+		return;
+	if ((job->host_surveys[i] = dp_servers_start(job->check, owner, DP_TYPE_TLSA,
+	    job->cfg->res.timeout_ms, &rep->check.servers[i], &err)) == NULL) {
+		/* Never "consistent" by default: it is said, and could not check. */
+		snprintf(rep->check.servers[i].owner, sizeof(rep->check.servers[i].owner), "%s",
+		    owner);
+		snprintf(rep->check.servers[i].detail, sizeof(rep->check.servers[i].detail),
+		    "%.250s", err.msg);
+		rep->check.servers[i].exit_code = DP_EXIT_UNCHECKED;
+	}
+}
+
+/* After the batch: each survey judged; the domain's status the worst of all. */
+static void
+finish_surveys(struct smtp_job *job)
+{
+	struct dp_smtp_report *rep = job->rep;
+	size_t i;
+
+	if (job->mx_survey != NULL) {
+		dp_servers_finish(job->mx_survey);
+		job->mx_survey = NULL;
+		rep->exit_code = dp_exit_worst(rep->exit_code, rep->mx_servers.exit_code);
+	}
+	for (i = 0; i <= DP_MAX_MX_LIMIT; i++)
+		if (job->host_surveys[i] != NULL) {
+			dp_servers_finish(job->host_surveys[i]);
+			job->host_surveys[i] = NULL;
+		}
+	for (i = 0; rep->check.servers != NULL && i < rep->check.ntargets; i++)
+		if (rep->check.servers[i].owner[0] != '\0')
+			rep->exit_code = dp_exit_worst(rep->exit_code,
+			    rep->check.servers[i].exit_code);
+}
 
 static void
 mx_answer(struct dp_answer *ans, void *arg)
@@ -259,6 +315,11 @@ dp_smtp_run(const struct dp_config *cfg, struct dp_smtp_report *rep,
 	if ((job.q_mx = dp_resolver_query(res, rep->domain, DP_TYPE_MX, mx_answer, &job,
 	    err)) == NULL)
 		goto out;
+	/* --servers: the MX RRset at every server of its zone, alongside (RFC 7672 trusts it). */
+	if (cfg->servers && (job.mx_survey = dp_servers_start(job.check, rep->domain, DP_TYPE_MX,
+	    cfg->res.timeout_ms, &rep->mx_servers, err)) == NULL)
+		goto out;
+	rep->has_servers = cfg->servers;
 	if (dp_check_wait(job.check, err) == -1)
 		goto out;
 	if (job.q_mx != NULL) {		/* the deadline came first */
@@ -267,8 +328,10 @@ dp_smtp_run(const struct dp_config *cfg, struct dp_smtp_report *rep,
 		rep->mx_reason = classify_mx(&job, NULL);
 	}
 	rep->exit_code = smtp_exit(rep);
+	finish_surveys(&job);
 	rc = 0;
 out:
+	finish_surveys(&job);	/* an error on the way: freed (what they judge is not used) */
 	dp_query_cancel(job.q_mx);
 	dp_check_close(job.check);
 	return rc;
@@ -280,6 +343,7 @@ dp_smtp_report_clear(struct dp_smtp_report *rep)
 	dp_answer_free(rep->mx);
 	free(rep->hosts);
 	dp_check_report_clear(&rep->check);
+	dp_servers_report_clear(&rep->mx_servers);
 	memset(rep, 0, sizeof(*rep));
 }
 

@@ -35,6 +35,9 @@ struct dp_smtp_report {
 	bool			 implicit_mx;	/* no MX: the domain itself (RFC 5321 section 5.1) */
 	bool			 null_mx;	/* RFC 7505 */
 	struct dp_check_report	 check;		/* one target per checked MX host */
+	/* smtp --servers: the MX RRset's survey (check.servers: each host's TLSA) */
+	bool			 has_servers;
+	struct dp_servers_report mx_servers;
 	int			 exit_code;
 };
 
