@@ -263,7 +263,7 @@ facts_servers(const struct dp_servers_report *rep, struct dp_plugin_facts *f)
 	size_t i;
 
 	f->has_servers = true;
-	f->servers_total = rep->nservers;
+	f->servers_total += rep->nservers;
 	for (i = 0; i < rep->nservers; i++) {
 		const struct dp_server_result *srv = &rep->servers[i];
 
@@ -297,8 +297,9 @@ dp_plugin_facts_check(const struct dp_check_report *rep, struct dp_plugin_facts 
 		facts_add_target(&rep->targets[i], f, now);
 	for (i = 0; i < rep->ntargets; i++)
 		facts_target_failure(&rep->targets[i], f);
-	if (rep->servers != NULL && rep->ntargets > 0 && rep->servers[0].owner[0] != '\0')
-		facts_servers(&rep->servers[0], f);
+	for (i = 0; rep->servers != NULL && i < rep->ntargets; i++)
+		if (rep->servers[i].owner[0] != '\0')
+			facts_servers(&rep->servers[i], f);
 	if (rep->ntargets > 0) {
 		char s[480];
 
@@ -342,6 +343,8 @@ dp_plugin_facts_smtp(const struct dp_smtp_report *rep, struct dp_plugin_facts *f
 	    rep->check.ntargets == 0))
 		f->only_timeouts = false;
 	facts_mx_failure(rep, f);
+	if (rep->has_servers)
+		facts_servers(&rep->mx_servers, f);
 	dp_smtp_summary(rep, s, sizeof(s));
 	snprintf(f->summary, sizeof(f->summary), "%.*s: %.300s",
 	    (int)strlen(rep->domain) - 1 > 200 ? 200 : (int)strlen(rep->domain) - 1, rep->domain, s);

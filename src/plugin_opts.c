@@ -138,8 +138,6 @@ plugin_target(struct dp_plugin_config *pc, const char *host, const char *port,
 		return dp_err_set(err, "-H host is required");
 	if (port != NULL && dp_parse_port(port, &p, err) == -1)
 		return -1;
-	if (pc->mx && cfg->servers)
-		return dp_err_set(err, "--servers is not for --mx");
 	if (pc->mx && (port != NULL || cfg->dialect != NULL))
 		return dp_err_set(err, "--mx checks port 25 with SMTP STARTTLS; no -p or -S with it");
 	if (strchr(host, ':') != NULL || strchr(host, '[') != NULL || strchr(host, '/') != NULL)
