@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "dnsmsg.h"
 #include "output.h"
 #include "tap.h"
 #include "textsafe.h"
@@ -350,6 +351,84 @@ test_golden_deploy(void)
 	dp_gen_report_clear(&grep);
 }
 
+/* lookup --servers: a stale server beside a current one, and a REFUSED one. */
+static void
+test_golden_servers(void)
+{
+	static const uint8_t cur[35] = { 3, 1, 1, 0xaa }, old[35] = { 3, 1, 1, 0xbb };
+	struct dp_lookup_report rep;
+	struct dp_config cfg;
+	struct dp_err err;
+	char *text = NULL;
+	size_t len = 0, i;
+	FILE *fp;
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&rep, 0, sizeof(rep));
+	snprintf(rep.set.owner, sizeof(rep.set.owner), "_443._tcp.www.example.com.");
+	dp_tlsaset_add_text(&rep.set, "3 1 1 aa00000000000000000000000000000000000000000000000000000000000000",
+	    false, &err);
+	rep.has_servers = true;
+	snprintf(rep.servers.owner, sizeof(rep.servers.owner), "_443._tcp.www.example.com.");
+	snprintf(rep.servers.zone, sizeof(rep.servers.zone), "example.com.");
+	rep.servers.qtype = DP_TYPE_TLSA;
+	rep.servers.zone_state = DP_DNSSEC_SECURE;
+	rep.servers.servers = calloc(3, sizeof(*rep.servers.servers));
+	rep.servers.nservers = 3;
+	for (i = 0; i < 3; i++) {
+		struct dp_server_result *srv = &rep.servers.servers[i];
+
+		snprintf(srv->ns, sizeof(srv->ns), "ns%zu.example.com.", i + 1);
+		snprintf(srv->address, sizeof(srv->address), "192.0.2.%zu", i + 1);
+		srv->status = DP_LOOKUP_ANSWERED;
+		srv->rcode = i == 2 ? 5 : DP_RCODE_NOERROR;
+		srv->authoritative = i < 2;
+		srv->has_serial = i < 2;
+		srv->serial = i == 0 ? 2026120102 : 2026120101;
+		srv->sigs = DP_DNSSEC_SECURE;
+		if (i == 2)
+			continue;	/* REFUSED: nothing served */
+		srv->sig_expires = i == 0 ? 1893456000 : 1890000000;
+		srv->rrs = calloc(1, sizeof(*srv->rrs));
+		srv->nrrs = 1;
+		srv->rrs[0].rdata = malloc(35);
+		memcpy(srv->rrs[0].rdata, i == 0 ? cur : old, 35);
+		srv->rrs[0].rdlen = 35;
+	}
+	dp_servers_judge(&rep.servers);
+	rep.exit_code = rep.servers.exit_code;
+	cfg.verbose = 1;
+	fp = open_memstream(&text, &len);
+	dp_renderer_text.lookup(fp, &cfg, &rep);
+	fclose(fp);
+	golden("servers-v.txt", text);
+	free(text);
+	text = NULL;
+	fp = open_memstream(&text, &len);
+	dp_renderer_json.lookup(fp, &cfg, &rep);
+	fclose(fp);
+	golden("servers.json", text);
+	free(text);
+	dp_lookup_report_clear(&rep);
+}
+
+/* Records as text: TLSA and MX in presentation format, others in RFC 3597's. */
+static void
+test_record_text(void)
+{
+	uint8_t mx[] = { 0, 10, 3, 'm', 'x', '1', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0 };
+	uint8_t raw[] = { 1, 2, 0xff };
+	struct dp_record r = { DP_TYPE_MX, 0, mx, sizeof(mx) };
+	char buf[128];
+
+	is_str(dp_record_text(DP_TYPE_MX, &r, buf, sizeof(buf)), "10 mx1.example.",
+	    "record text: MX");
+	r.rdata = raw;
+	r.rdlen = sizeof(raw);
+	is_str(dp_record_text(DP_TYPE_TXT, &r, buf, sizeof(buf)), "\\# 3 0102ff",
+	    "record text: another type in RFC 3597's form");
+}
+
 int
 main(void)
 {
@@ -357,5 +436,7 @@ main(void)
 	test_renderers();
 	test_golden();
 	test_golden_deploy();
+	test_golden_servers();
+	test_record_text();
 	return tap_done();
 }
