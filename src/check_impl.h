@@ -69,8 +69,7 @@ struct dp_check_target {
 	size_t			 addrs_dropped;	/* over cfg->max_addrs, named below */
 	char			(*left_out)[64];	/* their labels */
 	bool			 aaaa_waits;	/* AAAA answered first: after A */
-	/* a validator with a key cache: one address lookup first, then the rest */
-	int			 first;		/* 0: A, 1: AAAA (-6) */
+	/* a validator with a key cache: one address lookup first (first_family), then the rest */
 	bool			 first_alone, rest_asked;
 	enum dp_reason		 addr_reason;	/* DP_R_VERIFIED when the lookups were fine */
 	char			 addr_detail[256];

@@ -24,6 +24,13 @@
 
 static int	target_ask_rest(struct dp_check_target *t, struct dp_err *err);
 
+/* The address lookup asked first: A, or AAAA with -6 (0 and 1, as q_addr counts them). */
+static int
+first_family(const struct dp_check_target *t)
+{
+	return t->job->cfg->only_v6 ? 1 : 0;
+}
+
 const struct dp_tlsaset *
 ck_tlsa_in_force(const struct dp_check_target *t)
 {
@@ -130,6 +137,27 @@ probe_start_tls(struct dp_check_target *t, struct dp_probe *p, const char *sni)
 }
 
 /*
+ * The one judgement of a chain, from a handshake or a file: the target's
+ * DANE set-up (target_dane_ssl), then OpenSSL's verifier over the chain
+ * as of at (0: now); the verdict lands in f.
+ */
+static void
+target_judge_chain(struct dp_check_target *t, STACK_OF(X509) *chain, time_t at,
+    struct dp_tls_facts *f)
+{
+	struct dp_err err;
+	SSL *ssl;
+
+	if ((ssl = target_dane_ssl(t, &f->reason, f->detail, sizeof(f->detail))) == NULL)
+		return;
+	if (dp_dane_verify_chain(ssl, chain, at, f, &err) == -1) {
+		f->reason = DP_R_INTERNAL;
+		snprintf(f->detail, sizeof(f->detail), "%.250s", err.msg);
+	}
+	SSL_free(ssl);
+}
+
+/*
  * The verdict on a FETCHED probe's chain, once the records are decided:
  * OpenSSL's DANE over the chain the handshake collected, set up as for a
  * chain from a file (verify).  A handshake made with an SNI that the
@@ -141,8 +169,6 @@ probe_judge(struct dp_check_target *t, struct dp_probe *p)
 {
 	const char *sni = target_sni(t);
 	struct dp_tls_facts *f = &p->facts;
-	struct dp_err err;
-	SSL *ssl;
 
 	if (t->opts.fetch_chain) {
 		f->reason = DP_R_CHAIN_FETCHED;
@@ -157,13 +183,8 @@ probe_judge(struct dp_check_target *t, struct dp_probe *p)
 	if (sk_X509_num(f->chain) < 1) {
 		f->reason = DP_R_HANDSHAKE_FAILED;
 		snprintf(f->detail, sizeof(f->detail), "the server presented no certificate");
-	} else if ((ssl = target_dane_ssl(t, &f->reason, f->detail, sizeof(f->detail))) != NULL) {
-		if (dp_dane_verify_chain(ssl, f->chain, 0, f, &err) == -1) {
-			f->reason = DP_R_INTERNAL;
-			snprintf(f->detail, sizeof(f->detail), "%.250s", err.msg);
-		}
-		SSL_free(ssl);
-	}
+	} else
+		target_judge_chain(t, f->chain, 0, f);
 	dp_probe_judged(p);
 }
 
@@ -171,11 +192,8 @@ probe_judge(struct dp_check_target *t, struct dp_probe *p)
 static void
 target_verify_offline(struct dp_check_target *t)
 {
-	const struct dp_offline *off = t->opts.offline;
 	const struct dp_tlsaset *set = ck_tlsa_in_force(t);
 	struct dp_tls_facts *f = &t->offline;
-	struct dp_err err;
-	SSL *ssl;
 
 	t->offline_done = true;
 	f->match.depth = -1;
@@ -184,13 +202,7 @@ target_verify_offline(struct dp_check_target *t)
 		snprintf(f->detail, sizeof(f->detail), "%s", dp_reason_text(set->reason));
 		return;
 	}
-	if ((ssl = target_dane_ssl(t, &f->reason, f->detail, sizeof(f->detail))) == NULL)
-		return;
-	if (dp_dane_verify_chain(ssl, off->chain, off->at, f, &err) == -1) {
-		f->reason = DP_R_INTERNAL;
-		snprintf(f->detail, sizeof(f->detail), "%.250s", err.msg);
-	}
-	SSL_free(ssl);
+	target_judge_chain(t, t->opts.offline->chain, t->opts.offline->at, f);
 }
 
 /*
@@ -545,6 +557,7 @@ target_ask_rest(struct dp_check_target *t, struct dp_err *err)
 {
 	const struct dp_config *cfg = t->job->cfg;
 	char owner[DP_NAME_TEXT_MAX];
+	int idx;
 
 	if (!t->tlsa_done) {
 		/* dp_check_add has checked the owner name. */
@@ -554,10 +567,10 @@ target_ask_rest(struct dp_check_target *t, struct dp_err *err)
 			return -1;
 	}
 	t->rest_asked = true;
-	if (!cfg->only_v6 && !(t->first_alone && t->first == 0) && target_ask(t, 0, err) == -1)
-		return -1;
-	if (!cfg->only_v4 && !(t->first_alone && t->first == 1) && target_ask(t, 1, err) == -1)
-		return -1;
+	for (idx = 0; idx < 2; idx++)
+		if (!(idx == 0 ? cfg->only_v6 : cfg->only_v4) &&
+		    !(t->first_alone && first_family(t) == idx) && target_ask(t, idx, err) == -1)
+			return -1;
 	return 0;
 }
 
@@ -595,11 +608,10 @@ ck_target_start(struct dp_check_target *t, struct dp_err *err)
 	 * is the one to connect to first anyway.  getdns validates every
 	 * answer's chain again whatever the order, so it asks all at once.
 	 */
-	t->first = cfg->only_v6 ? 1 : 0;
 	t->first_alone = dp_resolver_caches_keys(t->job->res) &&
 	    (!t->tlsa_done || (!cfg->only_v4 && !cfg->only_v6));
 	if (t->first_alone)
-		return target_ask(t, t->first, err);
+		return target_ask(t, first_family(t), err);
 	return target_ask_rest(t, err);
 }
 

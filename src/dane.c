@@ -159,15 +159,9 @@ static void
 read_verdict(SSL *ssl, const STACK_OF(X509) *chain, struct dp_tls_facts *facts)
 {
 	long code = SSL_get_verify_result(ssl);
-	int i;
 
-	if (facts->chain == NULL && chain != NULL && (facts->chain = sk_X509_new_null()) != NULL)
-		for (i = 0; i < sk_X509_num(chain); i++) {
-			X509 *x = sk_X509_value(chain, i);
-
-			if (X509_up_ref(x) == 1 && sk_X509_push(facts->chain, x) <= 0)
-				X509_free(x);
-		}
+	if (facts->chain == NULL && chain != NULL)
+		facts->chain = X509_chain_up_ref((STACK_OF(X509) *)chain);
 	read_match(ssl, &facts->match);
 	if (code == X509_V_OK && facts->match.depth >= 0) {
 		facts->reason = DP_R_VERIFIED;

@@ -230,10 +230,14 @@ ub_event_cb(void *arg, int rcode, void *packet, int packet_len, int sec, char *w
 		ub_event_deliver(uq);
 		return;
 	}
+	/*
+	 * Without memory for the timer the answer is dropped, never delivered
+	 * from inside submit: the query then ends at its deadline, a timeout.
+	 */
 	if ((uq->later = evtimer_new(((struct ub_backend *)uq->q->res->impl)->base,
-	    ub_event_later_cb, uq)) == NULL || evtimer_add(uq->later, &now) == -1) {
-		uq->submitting = false;	/* no memory: nothing better than now */
-		ub_event_deliver(uq);
+	    ub_event_later_cb, uq)) != NULL && evtimer_add(uq->later, &now) == -1) {
+		event_free(uq->later);
+		uq->later = NULL;
 	}
 }
 

@@ -12,7 +12,6 @@
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,11 +31,9 @@ struct dp_survey;
 
 /* One server address and its two questions. */
 struct srv_job {
-	struct dp_survey		*s;
-	size_t			 idx;		/* in rep->servers */
+	struct dp_survey	*s;
 	struct dp_direct	*d;
 	struct dp_direct_reply	*tlsa, *soa;
-	int			 waiting;
 };
 
 struct addr_q {
@@ -200,6 +197,11 @@ add_server(struct dp_survey *s, const char *ns, const struct sockaddr_storage *s
 	memset(srv, 0, sizeof(*srv));
 	snprintf(srv->ns, sizeof(srv->ns), "%s", ns);
 	snprintf(srv->address, sizeof(srv->address), "%s", label);
+	srv->family = ss->ss_family;
+	if (ss->ss_family == AF_INET6)
+		memcpy(srv->addr, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
+	else
+		memcpy(srv->addr, &((const struct sockaddr_in *)ss)->sin_addr, 4);
 	srv->rcode = -1;
 	srv->status = DP_LOOKUP_TIMEOUT;
 	snprintf(srv->why, sizeof(srv->why), "no answer before the deadline");
@@ -298,7 +300,6 @@ job_reply(struct srv_job *j, struct dp_direct_reply *r, bool soa)
 		j->soa = r;
 	else
 		j->tlsa = r;
-	j->waiting--;
 	dp_check_hold(j->s->c, -1);
 }
 
@@ -332,35 +333,18 @@ start_servers(struct dp_survey *s)
 	for (i = 0; i < rep->nservers; i++) {
 		struct dp_server_result *srv = &rep->servers[i];
 		struct srv_job *j = &s->jobs[i];
-		uint8_t addr[16];
-		int family = strchr(srv->address, ':') != NULL ? AF_INET6 : AF_INET;
-		const char *text = srv->address;
-		char bare[64];
 
 		j->s = s;
-		j->idx = i;
-		/* "[2001:db8::1]" as dp_sockaddr_label writes it, without brackets. */
-		if (family == AF_INET6) {
-			snprintf(bare, sizeof(bare), "%.*s", (int)strlen(text) - 2, text + 1);
-			text = bare;
-		}
-		if (inet_pton(family, text, addr) != 1)
-			snprintf(err.msg, sizeof(err.msg), "cannot read the address");
-		else
-			j->d = dp_direct_new(dp_check_base(s->c), family, addr, s->timeout_ms, &err);
-		if (j->d == NULL) {
+		if ((j->d = dp_direct_new(dp_check_base(s->c), srv->family, srv->addr,
+		    s->timeout_ms, &err)) == NULL) {
 			srv->status = DP_LOOKUP_FAILED;
 			snprintf(srv->why, sizeof(srv->why), "%.150s", err.msg);
 			continue;
 		}
-		if (dp_direct_query(j->d, rep->owner, rep->qtype, tlsa_reply_cb, j, &err) == 0) {
-			j->waiting++;
+		if (dp_direct_query(j->d, rep->owner, rep->qtype, tlsa_reply_cb, j, &err) == 0)
 			dp_check_hold(s->c, 1);
-		}
-		if (dp_direct_query(j->d, rep->zone, DP_TYPE_SOA, soa_reply_cb, j, &err) == 0) {
-			j->waiting++;
+		if (dp_direct_query(j->d, rep->zone, DP_TYPE_SOA, soa_reply_cb, j, &err) == 0)
 			dp_check_hold(s->c, 1);
-		}
 	}
 }
 

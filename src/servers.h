@@ -26,7 +26,9 @@ struct dp_check;
 /* What one server address said about the TLSA RRset and the zone's SOA. */
 struct dp_server_result {
 	char			 ns[DP_NAME_TEXT_MAX];	/* its NS name */
-	char			 address[64];
+	char			 address[64];	/* as text; the same in family and addr */
+	int			 family;	/* AF_INET, AF_INET6 */
+	uint8_t			 addr[16];
 	enum dp_lookup_status	 status;	/* of the TLSA question */
 	char			 why[160];
 	int			 rcode;		/* -1: no reply */

@@ -155,17 +155,12 @@ read_session(SSL *ssl, struct dp_tls_facts *facts)
 {
 	STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
 	const char *cipher = SSL_get_cipher_name(ssl);
-	int i;
 
 	snprintf(facts->version, sizeof(facts->version), "%s", SSL_get_version(ssl));
 	snprintf(facts->cipher, sizeof(facts->cipher), "%s", cipher ? cipher : "");
-	if (chain != NULL && (facts->chain = sk_X509_new_null()) != NULL)
-		for (i = 0; i < sk_X509_num(chain); i++) {
-			X509 *x = sk_X509_value(chain, i);
-
-			if (X509_up_ref(x) == 1 && sk_X509_push(facts->chain, x) <= 0)
-				X509_free(x);
-		}
+	/* Ours after the connection is freed. */
+	if (chain != NULL)
+		facts->chain = X509_chain_up_ref(chain);
 }
 
 static void
@@ -432,16 +427,4 @@ dp_probe_connect(struct dp_probe *p)
 	}
 	phase_limit(p, p->connect_limit_ms);
 	return 0;
-}
-
-int
-dp_probe_start(struct dp_probe *p, struct event_base *base,
-    const struct sockaddr *sa, socklen_t salen,
-    const struct dp_dialect *dialect, const char *host, const char *helo,
-    unsigned connect_limit_ms, unsigned handshake_limit_ms,
-    dp_probe_cb *cb, void *arg)
-{
-	dp_probe_prepare(p, base, sa, salen, dialect, host, helo, connect_limit_ms,
-	    handshake_limit_ms, cb, arg);
-	return p->phase == DP_PHASE_DONE ? -1 : dp_probe_connect(p);
 }

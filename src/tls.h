@@ -61,14 +61,11 @@ struct dp_probe {
 };
 
 /*
- * Sets up p for the address and starts connecting; with a dialect, its
- * prelude runs once connected (host and helo as the dialect needs them).
- * Returns 0, or -1 (p is DONE with the reason).
- */
-/*
- * The same in two steps, for callers that limit connections per address:
- * prepare (QUEUED, nothing open yet), then connect when a slot is free.
- * dp_probe_connect returns 0, or -1 (p is DONE with the reason).
+ * A probe in two steps, so that callers can limit connections per
+ * address: prepare (QUEUED, nothing open yet; with a dialect, its prelude
+ * runs once connected, host and helo as the dialect needs them), then
+ * connect when a slot is free.  dp_probe_connect returns 0, or -1 (p is
+ * DONE with the reason).
  */
 void	dp_probe_prepare(struct dp_probe *p, struct event_base *base,
 	    const struct sockaddr *sa, socklen_t salen,
@@ -76,11 +73,6 @@ void	dp_probe_prepare(struct dp_probe *p, struct event_base *base,
 	    unsigned connect_limit_ms, unsigned handshake_limit_ms,
 	    dp_probe_cb *cb, void *arg);
 int	dp_probe_connect(struct dp_probe *p);
-int	dp_probe_start(struct dp_probe *p, struct event_base *base,
-	    const struct sockaddr *sa, socklen_t salen,
-	    const struct dp_dialect *dialect, const char *host, const char *helo,
-	    unsigned connect_limit_ms, unsigned handshake_limit_ms,
-	    dp_probe_cb *cb, void *arg);
 /*
  * Starts the handshake of a READY probe; takes ownership of ssl (with its
  * SNI set, which is kept in p->sni).  Once done the probe is FETCHED: its

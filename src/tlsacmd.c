@@ -100,15 +100,6 @@ add_record(const struct dp_config *cfg, struct dp_gen_report *rep, struct dp_tls
 	return 0;
 }
 
-/* The depth a spec names in a chain, as tlsagen.c resolves its default. */
-static int
-spec_depth(const struct dp_tlsagen_spec *spec, bool sent)
-{
-	if (spec->depth >= 0)
-		return spec->depth;
-	return (spec->usage == DP_TLSA_PKIX_TA || spec->usage == DP_TLSA_DANE_TA) && sent ? 1 : 0;
-}
-
 /* The records of every spec for one chain. */
 static int
 records_for_chain(const struct dp_config *cfg, struct dp_gen_report *rep,
@@ -119,7 +110,7 @@ records_for_chain(const struct dp_config *cfg, struct dp_gen_report *rep,
 	size_t i, n = wanted_specs(cfg, specs);
 
 	for (i = 0; i < n; i++) {
-		int depth = spec_depth(&specs[i], sent);
+		int depth = dp_tlsagen_depth(&specs[i], sent);
 
 		memset(&rec, 0, sizeof(rec));
 		if (dp_tlsagen_from_chain(chain, &specs[i], smtp_rules(cfg), sent, &rec, err) == -1)

@@ -87,9 +87,8 @@ check_spec(const struct dp_tlsagen_spec *spec, bool smtp, struct dp_err *err)
 	return 0;
 }
 
-/* The depth spec names, DP_TLSAGEN_DEPTH_DEFAULT made the usage's default. */
-static int
-resolve_depth(const struct dp_tlsagen_spec *spec, bool chain_is_sent)
+int
+dp_tlsagen_depth(const struct dp_tlsagen_spec *spec, bool chain_is_sent)
 {
 	if (spec->depth != DP_TLSAGEN_DEPTH_DEFAULT)
 		return spec->depth;
@@ -227,7 +226,7 @@ dp_tlsagen_from_chain(const STACK_OF(X509) *chain,
 	memset(out, 0, sizeof(*out));
 	if (check_spec(spec, smtp, err) == -1)
 		return -1;
-	depth = resolve_depth(spec, chain_is_sent);
+	depth = dp_tlsagen_depth(spec, chain_is_sent);
 	if (depth >= n) {
 		if (n <= 1)
 			dp_err_set(err, "depth %d: the chain has %d certificate%s%s",

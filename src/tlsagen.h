@@ -73,6 +73,12 @@ int	dp_tlsagen_from_key(const EVP_PKEY *pub,
 	    const struct dp_tlsagen_spec *spec, bool smtp, struct dp_tlsa *out,
 	    struct dp_err *err);
 
+/*
+ * The depth of the certificate spec names in a chain: spec.depth, or for
+ * DP_TLSAGEN_DEPTH_DEFAULT the usage's default (see the struct).
+ */
+int	dp_tlsagen_depth(const struct dp_tlsagen_spec *spec, bool chain_is_sent);
+
 enum dp_tlsagen_field {
 	DP_TLSAGEN_USAGE = 0,
 	DP_TLSAGEN_SELECTOR,
