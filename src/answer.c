@@ -13,6 +13,7 @@
 
 #include "dnsmsg.h"
 #include "resolver_impl.h"
+#include "trace.h"
 
 
 const char *
@@ -107,6 +108,8 @@ dp_answer_free(struct dp_answer *ans)
 	free(ans->cnames);
 	free(ans->qname);
 	free(ans->why);
+	dp_trace_free(ans->trace);
+	free(ans->trace_error);
 	free(ans->final_name);
 	free(ans);
 }

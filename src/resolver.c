@@ -23,7 +23,9 @@
 #include <event2/event.h>
 
 #include "dnsmsg.h"
+#include "resolver_chain.h"
 #include "resolver_impl.h"
+#include "trace.h"
 
 static const struct dp_backend_ops *const backends[] = {
 #ifdef HAVE_GETDNS
@@ -163,6 +165,7 @@ dp_resolver_free(struct dp_resolver *res)
 {
 	if (res == NULL)
 		return;
+	dp_valchain_free(res->valchain);
 	res->ops->fini(res);
 	dp_anchors_free(res);
 	free(res);
@@ -205,6 +208,14 @@ query_cancel_subs(struct dp_query *q)
 		}
 	q->steps_pending = 0;
 	dp_query_cancel_ds(q);
+	if (q->vq_pending) {
+		dp_valchain_cancel(q->vq);
+		q->vq = NULL;
+		q->vq_pending = false;
+		if (q->answer != NULL && q->answer->trace_error == NULL)
+			q->answer->trace_error = strdup("the validation chain did not come "
+			    "before the deadline");
+	}
 }
 
 static void
@@ -227,7 +238,7 @@ dp_query_deliver_when_done(struct dp_query *q)
 {
 	struct timeval now = { 0, 0 };
 
-	if (q->steps_pending == 0 && q->ds_pending == 0)
+	if (q->steps_pending == 0 && q->ds_pending == 0 && !q->vq_pending)
 		evtimer_add(q->timer, &now);
 }
 
@@ -301,6 +312,54 @@ query_ask_steps(struct dp_query *q)
 	}
 }
 
+static void
+trace_answer(struct dp_trace *trace, const char *why, void *arg)
+{
+	struct dp_query *q = arg;
+
+	q->vq = NULL;
+	q->vq_pending = false;
+	if (trace != NULL)
+		q->answer->trace = trace;
+	else
+		q->answer->trace_error = strdup(why != NULL && *why != '\0' ? why :
+		    "the chain could not be traced");
+	dp_query_deliver_when_done(q);
+}
+
+/*
+ * The chain of trust behind an answer: always with --trace (but for a
+ * CNAME step's own question), and for a bogus answer whose backend gives
+ * no reason, which the trace's broken link then gives (dp_query_judge).
+ * getdns's context for it is made at the first need, so that a run with
+ * nothing to trace pays nothing.
+ */
+static void
+query_trace_start(struct dp_query *q)
+{
+	struct dp_resolver *res = q->res;
+	struct dp_answer *ans = q->answer;
+	struct dp_err err;
+
+	if (q->inner || ans->status != DP_LOOKUP_ANSWERED || q->qtype == DP_TYPE_CNAME)
+		return;
+	if (!res->cfg.trace && !(ans->state == DP_DNSSEC_BOGUS && ans->why == NULL))
+		return;
+	if (res->valchain == NULL && !res->valchain_failed &&
+	    dp_valchain_new(res->base, &res->cfg, &res->valchain, &err) == -1) {
+		res->valchain_failed = true;
+		ans->trace_error = strdup(err.msg);
+	}
+	if (res->valchain == NULL)
+		return;
+	q->vq_pending = true;
+	if ((q->vq = dp_valchain_query(res->valchain, q->qname, q->qtype, trace_answer, q,
+	    &err)) == NULL) {
+		q->vq_pending = false;
+		ans->trace_error = strdup(err.msg);
+	}
+}
+
 void
 dp_query_complete(struct dp_query *q, enum dp_lookup_status status,
     enum dp_dnssec state, const char *why, int rcode, const uint8_t *wire,
@@ -342,6 +401,7 @@ dp_query_complete(struct dp_query *q, enum dp_lookup_status status,
 	q->answer = ans;
 	query_ask_steps(q);
 	dp_ds_walk_start(q);
+	query_trace_start(q);
 	dp_query_deliver_when_done(q);
 }
 

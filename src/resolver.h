@@ -18,6 +18,7 @@
 
 struct event_base;
 struct dp_msg;
+struct dp_trace;
 
 enum dp_dnssec {
 	DP_DNSSEC_INDETERMINATE = 0,	/* the zero value: never secure by default */
@@ -66,6 +67,9 @@ struct dp_answer {
 	size_t			 ncnames;
 	const char		*backend;
 	uint64_t		 elapsed_ms;
+	/* The chain of trust, link by link (--trace, or a bogus answer's reason). */
+	struct dp_trace		*trace;
+	char			*trace_error;	/* why there is no trace, when one was asked */
 };
 
 enum dp_backend_id {
@@ -101,6 +105,11 @@ struct dp_resolver_config {
 	 * loop (a single check: no thread to start, one RNG seeding less).
 	 */
 	bool			 worker_thread;
+	/*
+	 * --trace: every answer (but a CNAME step's) comes with its chain of
+	 * trust checked link by link (trace.h), from getdns's validation chain.
+	 */
+	bool			 trace;
 };
 
 struct dp_resolver;

@@ -7,8 +7,9 @@
  * 6840 section 5.2 say (dp_ds_walk_start).  Policy: it only ever turns
  * bogus into insecure on a secure DS RRset read in full; anything unclear
  * (no answer in time, an unreadable record, a trust anchor below the zone)
- * keeps bogus.  A bogus answer without the backend's reason gets one
- * saying what is known: which answer, below which secure DS RRset.
+ * keeps bogus.  A bogus answer without the backend's reason gets the
+ * broken link of its trace (trace.c), or else what is known: which
+ * answer, below which secure DS RRset.
  */
 #include "config.h"
 
@@ -22,6 +23,7 @@
 
 #include "dnsmsg.h"
 #include "resolver_impl.h"
+#include "trace.h"
 
 
 /*
@@ -257,11 +259,8 @@ bogus_why(struct dp_answer *ans, const char *zone)
 		used += (size_t)snprintf(why + used, sizeof(why) - used,
 		    " did not validate");
 	if (used < sizeof(why) && zone != NULL)
-		used += (size_t)snprintf(why + used, sizeof(why) - used,
-		    " below the secure DS RRset of %s", zone);
-	if (used < sizeof(why))
-		snprintf(why + used, sizeof(why) - used, "; %s names no cause",
-		    ans->backend);
+		snprintf(why + used, sizeof(why) - used, " below the secure DS RRset of %s",
+		    zone);
 	answer_set_why(ans, why);
 }
 
@@ -294,6 +293,12 @@ dp_query_judge(struct dp_query *q)
 		answer_set_why(ans, why);
 		return;
 	}
-	if (ans->why == NULL)
+	if (ans->why != NULL)
+		return;
+	/* The broken link, from the records (trace.c), whatever the backend said. */
+	if (ans->trace != NULL && (ans->trace->verdict == DP_LINK_BOGUS ||
+	    ans->trace->verdict == DP_LINK_MISSING))
+		answer_set_why(ans, ans->trace->why);
+	else
 		bogus_why(ans, zone);
 }

@@ -229,29 +229,49 @@ gd_configure(getdns_context *ctx, const struct dp_resolver_config *cfg,
 	return 0;
 }
 
+int
+dp_getdns_context_new(struct event_base *base, const struct dp_resolver_config *cfg,
+    getdns_context **ctxp, getdns_eventloop **loopp, struct dp_err *err)
+{
+	getdns_context *ctx = NULL;
+	getdns_eventloop *loop = NULL;
+	/* System resolvers only in plain stub mode; /etc/hosts must never answer. */
+	int from_os = !cfg->recursive && cfg->nservers == 0;
+
+	*ctxp = NULL;
+	*loopp = NULL;
+	if (gd_check(getdns_context_create(&ctx, from_os), "context", err) == -1)
+		return -1;
+	if (from_os)
+		getdns_context_set_hosts(ctx, "/dev/null");
+	if (gd_configure(ctx, cfg, err) == -1)
+		goto fail;
+	if ((loop = dp_getdns_loop_new(base)) == NULL) {
+		dp_err_set(err, "out of memory");
+		goto fail;
+	}
+	if (gd_check(getdns_context_set_eventloop(ctx, loop), "event loop", err) == -1)
+		goto fail;
+	*ctxp = ctx;
+	*loopp = loop;
+	return 0;
+fail:
+	getdns_context_destroy(ctx);
+	dp_getdns_loop_free(loop);	/* after the context, which may clear events */
+	return -1;
+}
+
 static int
 gd_init(struct dp_resolver *res, struct dp_err *err)
 {
 	struct gd_backend *gd;
-	/* System resolvers only in plain stub mode; /etc/hosts must never answer. */
-	int from_os = !res->cfg.recursive && res->cfg.nservers == 0;
 
 	if ((gd = calloc(1, sizeof(*gd))) == NULL)
 		return dp_err_set(err, "out of memory");
-	if (gd_check(getdns_context_create(&gd->ctx, from_os), "context", err) == -1) {
+	if (dp_getdns_context_new(res->base, &res->cfg, &gd->ctx, &gd->loop, err) == -1) {
 		free(gd);
 		return -1;
 	}
-	if (from_os)
-		getdns_context_set_hosts(gd->ctx, "/dev/null");
-	if (gd_configure(gd->ctx, &res->cfg, err) == -1)
-		goto fail;
-	if ((gd->loop = dp_getdns_loop_new(res->base)) == NULL) {
-		dp_err_set(err, "out of memory");
-		goto fail;
-	}
-	if (gd_check(getdns_context_set_eventloop(gd->ctx, gd->loop), "event loop", err) == -1)
-		goto fail;
 	if ((gd->ext = getdns_dict_create()) == NULL) {
 		dp_err_set(err, "out of memory");
 		goto fail;
@@ -392,6 +412,7 @@ const struct dp_backend_ops dp_backend_getdns = {
 	.cancel = gd_cancel,
 	.fini = gd_fini,
 	.recheck_bogus_ds = true,
+	.no_reasons = true,
 };
 
 #endif /* HAVE_GETDNS */

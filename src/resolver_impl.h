@@ -32,6 +32,8 @@ struct dp_backend_ops {
 	 * from the anchor again.  See dp_resolver_caches_keys.
 	 */
 	bool	key_cache;
+	/* No reason text for a bogus answer: the trace gives one (resolver_chain.c). */
+	bool	no_reasons;
 };
 
 /* Owner names of the trust anchors kept for the DS recheck, at most. */
@@ -56,6 +58,9 @@ struct dp_resolver {
 	char				*anchors[DP_MAX_ANCHOR_NAMES];
 	size_t				 nanchors;
 	bool				 anchors_unclear;
+	/* Validation chains (resolver_chain.c), made when first needed. */
+	struct dp_valchain		*valchain;
+	bool				 valchain_failed;
 };
 
 struct dp_query {
@@ -78,6 +83,9 @@ struct dp_query {
 	enum dp_ds_verdict	 ds_verdict[DP_MAX_DS_WALK];
 	size_t			 nds;
 	size_t			 ds_pending;
+	/* Its validation chain, for the trace (see query_trace_start). */
+	struct dp_valchain_query	*vq;
+	bool			 vq_pending;
 };
 
 /*
@@ -117,6 +125,15 @@ struct getdns_eventloop;
  */
 struct getdns_eventloop	*dp_getdns_loop_new(struct event_base *base);
 void	dp_getdns_loop_free(struct getdns_eventloop *loop);
+struct getdns_context;
+/*
+ * resolver_getdns.c: a getdns context set up from cfg as the getdns
+ * backend's (anchors, stub over TCP or recursive, timeout) on base, for
+ * the backend and for the validation chains of resolver_chain.c.  Free
+ * the context, then the loop.  Returns 0 or -1 with err set.
+ */
+int	dp_getdns_context_new(struct event_base *base, const struct dp_resolver_config *cfg,
+	    struct getdns_context **ctx, struct getdns_eventloop **loop, struct dp_err *err);
 #endif
 
 #endif

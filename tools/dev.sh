@@ -13,7 +13,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="autoconf automake make gcc pkg-config
-	libssl-dev libgetdns-dev libunbound-dev libevent-dev libjansson-dev
+	libssl-dev libgetdns-dev libunbound-dev libldns-dev libevent-dev libjansson-dev
 	dns-root-data ca-certificates openssl mandoc
 	nsd unbound ldnsutils bind9-dnsutils python3 iproute2
 	nagios4-core icinga2-bin icinga2-common"
