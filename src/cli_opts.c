@@ -20,6 +20,7 @@
 #include "cli_opts.h"
 #include "name.h"
 #include "optutil.h"
+#include "resolver_chain.h"
 #include "tlsagen.h"
 
 enum {
@@ -51,6 +52,7 @@ enum {
 	OPT_ISSUER,
 	OPT_RFC3597,
 	OPT_SERVERS,
+	OPT_TRACE,
 };
 
 /* --ttl's default: an hour, what most zones give their records. */
@@ -97,6 +99,7 @@ static const struct option long_options[] = {
 	{ "issuer",		no_argument,		NULL, OPT_ISSUER },
 	{ "rfc3597",		no_argument,		NULL, OPT_RFC3597 },
 	{ "servers",		no_argument,		NULL, OPT_SERVERS },
+	{ "trace",		no_argument,		NULL, OPT_TRACE },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -145,6 +148,7 @@ dp_usage(FILE *fp)
 	    "      --per-address N    connections at once to one address (default %d)\n"
 	    "      --smtp             RFC 7672 rules (SMTP): PKIX-TA/PKIX-EE unusable\n"
 	    "      --servers          lookup, check: ask every authoritative server of the zone too\n"
+	    "      --trace            lookup, check, smtp: the chain of trust, link by link\n"
 	    "verify: judge a chain from a file (PEM or DER) against the TLSA records\n"
 	    "      --chain FILE       the chain, leaf first (-: stdin)\n"
 	    "      --at TIME          verify as of TIME (YYYY-MM-DD[THH:MM[:SS]Z], UTC)\n"
@@ -336,6 +340,9 @@ parse_deploy_option(int ch, const char *arg, struct dp_config *cfg, struct dp_er
 	case OPT_RFC3597:
 		cfg->rfc3597 = true;
 		return 0;
+	case OPT_TRACE:
+		cfg->res.trace = true;
+		return 0;
 	case OPT_SERVERS:
 		cfg->servers = true;
 		return 0;
@@ -421,6 +428,13 @@ check_deploy_combinations(const struct dp_config *cfg, struct dp_err *err)
 	if (cfg->servers && cfg->cmd != DP_CMD_LOOKUP && cfg->cmd != DP_CMD_CHECK &&
 	    cfg->cmd != DP_CMD_SMTP)
 		return dp_err_set(err, "--servers is for lookup, check and smtp");
+	if (cfg->res.trace && cfg->cmd != DP_CMD_LOOKUP && cfg->cmd != DP_CMD_CHECK &&
+	    cfg->cmd != DP_CMD_SMTP)
+		return dp_err_set(err, "--trace is for lookup, check and smtp");
+	if (cfg->res.trace && cfg->target_file != NULL)
+		return dp_err_set(err, "--trace is not for -f (a trace is for a few targets)");
+	if (cfg->res.trace && !dp_valchain_available())
+		return dp_err_set(err, "--trace needs getdns, which is not built in");
 	if (cfg->servers && cfg->target_file != NULL)
 		return dp_err_set(err, "--servers is not for -f (a survey a target is for a few)");
 	if (cfg->cmd != DP_CMD_VERIFY && cfg->at_given)

@@ -213,7 +213,9 @@ dp_type_name(uint16_t type)
 	case DP_TYPE_AAAA:	return "AAAA";
 	case DP_TYPE_DS:	return "DS";
 	case DP_TYPE_RRSIG:	return "RRSIG";
+	case DP_TYPE_NSEC:	return "NSEC";
 	case DP_TYPE_DNSKEY:	return "DNSKEY";
+	case DP_TYPE_NSEC3:	return "NSEC3";
 	case DP_TYPE_TLSA:	return "TLSA";
 	default:		return "TYPE?";
 	}

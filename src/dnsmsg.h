@@ -34,6 +34,7 @@
 #define DP_TYPE_RRSIG	46
 #define DP_TYPE_NSEC	47
 #define DP_TYPE_DNSKEY	48
+#define DP_TYPE_NSEC3	50
 #define DP_TYPE_TLSA	52
 
 #define DP_RCODE_NOERROR	0

@@ -18,6 +18,7 @@
 #include "dnsmsg.h"
 #include "output.h"
 #include "textsafe.h"
+#include "trace.h"
 
 /* Full certificates in TLSA data are long; without -v show this many hex digits. */
 #define SHORT_HEX	64
@@ -89,6 +90,82 @@ text_tlsa_records(FILE *fp, const struct dp_tlsaset *set, int verbose)
 	}
 }
 
+/* "RRSIG DNSKEY 6097/13 by .: valid, 2026-12-01T13:06:28Z to 2026-12-31T14:06:28Z" */
+static void
+text_trace_sigs(FILE *fp, const struct dp_trace_sig *sigs, size_t n)
+{
+	char from[32], to[32];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		dp_format_time(sigs[i].inception, from, sizeof(from));
+		dp_format_time(sigs[i].expiration, to, sizeof(to));
+		line(fp, "      RRSIG %s %u/%u by %s: %s, %s to %s",
+		    dp_type_name(sigs[i].covered), sigs[i].tag, sigs[i].alg, sigs[i].signer,
+		    dp_sig_status_name(sigs[i].status), from, to);
+	}
+}
+
+static void
+text_trace_zone(FILE *fp, const struct dp_trace_zone *z)
+{
+	size_t i;
+
+	line(fp, "    %s%s: %s%s%s%s", z->name, z->anchored ? " (trust anchor)" : "",
+	    z->broken ? "BROKEN, " : "", dp_link_name(z->link),
+	    z->link != DP_LINK_SECURE && z->why != NULL ? ": " : "",
+	    z->link != DP_LINK_SECURE && z->why != NULL ? z->why : "");
+	for (i = 0; i < z->nds; i++) {
+		const struct dp_trace_ds *d = &z->ds[i];
+		char match[48] = "";
+
+		if (d->status == DP_DSREC_MATCH)
+			snprintf(match, sizeof(match), " DNSKEY %u", d->match);
+		if (d->anchor && d->digest == 0)
+			line(fp, "      anchor DNSKEY %u/%u: %s%s", d->tag, d->alg,
+			    dp_ds_status_name(d->status), match);
+		else
+			line(fp, "      %sDS %u/%u/%u: %s%s", d->anchor ? "anchor " : "", d->tag,
+			    d->alg, d->digest, dp_ds_status_name(d->status), match);
+	}
+	text_trace_sigs(fp, z->ds_sigs, z->nds_sigs);
+	if (z->denial != NULL) {
+		line(fp, "      no DS: denied by %s", z->denial);
+		text_trace_sigs(fp, z->denial_sigs, z->ndenial_sigs);
+	}
+	for (i = 0; i < z->nkeys; i++)
+		line(fp, "      DNSKEY %u flags %u algorithm %u%s%s", z->keys[i].tag,
+		    z->keys[i].flags, z->keys[i].alg, z->keys[i].vouched ? ", vouched for" : "",
+		    z->keys[i].signs_keys ? ", signs the DNSKEY RRset" : "");
+	text_trace_sigs(fp, z->key_sigs, z->nkey_sigs);
+}
+
+/* --trace: the verdict and its reason, each zone cut from the anchor down, then the RRsets. */
+static void
+text_trace(FILE *fp, const struct dp_answer *ans)
+{
+	const struct dp_trace *t = ans->trace;
+	size_t i;
+
+	if (t == NULL) {
+		if (ans->trace_error != NULL)
+			line(fp, "  trace: could not trace: %s", ans->trace_error);
+		return;
+	}
+	line(fp, "  trace: %s: %s", dp_link_name(t->verdict), t->why);
+	for (i = 0; i < t->nzones; i++)
+		text_trace_zone(fp, &t->zones[i]);
+	for (i = 0; i < t->nrrsets; i++) {
+		const struct dp_trace_rrset *r = &t->rrsets[i];
+
+		line(fp, "    %s %s (%zu record%s%s%s): %s%s%s%s", r->owner, dp_type_name(r->type),
+		    r->nrrs, r->nrrs == 1 ? "" : "s", r->zone != NULL ? ", zone " : "",
+		    r->zone != NULL ? r->zone : "", r->broken ? "BROKEN, " : "",
+		    dp_link_name(r->link), r->why != NULL ? ": " : "", r->why != NULL ? r->why : "");
+		text_trace_sigs(fp, r->sigs, r->nsigs);
+	}
+}
+
 static void
 text_answer(FILE *fp, const struct dp_answer *ans)
 {
@@ -111,6 +188,7 @@ text_answer(FILE *fp, const struct dp_answer *ans)
 	for (i = 0; i < ans->ncnames; i++)
 		line(fp, "  CNAME %s -> %s (%s)", ans->cnames[i].owner,
 		    ans->cnames[i].target, dp_dnssec_name(ans->cnames[i].state));
+	text_trace(fp, ans);
 }
 
 /* lookup --servers: the zone, the verdict, then a line for each server address. */

@@ -270,8 +270,8 @@ bogus_why(struct dp_answer *ans, const char *zone)
  * supported at the closest secure cut, every CNAME step sound, a real
  * answer and no trust anchor of its own below that DS.
  */
-void
-dp_query_judge(struct dp_query *q)
+static void
+judge_bogus(struct dp_query *q)
 {
 	struct dp_answer *ans = q->answer;
 	enum dp_ds_verdict v = DP_DS_UNKNOWN;
@@ -301,4 +301,19 @@ dp_query_judge(struct dp_query *q)
 		answer_set_why(ans, ans->trace->why);
 	else
 		bogus_why(ans, zone);
+}
+
+void
+dp_query_judge(struct dp_query *q)
+{
+	struct dp_answer *ans = q->answer;
+
+	judge_bogus(q);
+	/* Asked only for the reason: an answer carries a trace only with --trace. */
+	if (!q->res->cfg.trace) {
+		dp_trace_free(ans->trace);
+		ans->trace = NULL;
+		free(ans->trace_error);
+		ans->trace_error = NULL;
+	}
 }

@@ -1043,12 +1043,14 @@ trace_conclude(struct dp_trace *t)
 		for (i = 0; i < t->nzones; i++)
 			if (t->zones[i].link == order[j] && t->zones[i].why != NULL) {
 				t->verdict = order[j];
+				t->zones[i].broken = order[j] != DP_LINK_INSECURE;
 				t->why = strdup(t->zones[i].why);
 				return;
 			}
 		for (i = 0; i < t->nrrsets; i++)
 			if (t->rrsets[i].link == order[j] && t->rrsets[i].why != NULL) {
 				t->verdict = order[j];
+				t->rrsets[i].broken = order[j] != DP_LINK_INSECURE;
 				t->why = strdup(t->rrsets[i].why);
 				return;
 			}

@@ -91,6 +91,7 @@ struct dp_trace_zone {
 	struct dp_trace_sig	*denial_sigs;
 	size_t			 ndenial_sigs;
 	char			*why;		/* the link's verdict in words */
+	bool			 broken;	/* the link the trace's verdict names */
 };
 
 /* An RRset of the answer (a CNAME, the records asked, a denial's NSEC/NSEC3/SOA). */
@@ -103,6 +104,7 @@ struct dp_trace_rrset {
 	struct dp_trace_sig	*sigs;
 	size_t			 nsigs;
 	char			*why;
+	bool			 broken;
 };
 
 struct dp_trace {
