@@ -20,6 +20,7 @@
 #include "dnsmsg.h"
 #include "output.h"
 #include "textsafe.h"
+#include "trace.h"
 
 /* A JSON string of s, neutralised; never NULL for a non-NULL s (bar memory). */
 static json_t *
@@ -80,13 +81,89 @@ json_cnames(const struct dp_answer *ans)
 	return arr;
 }
 
+static json_t *
+json_trace_sigs(const struct dp_trace_sig *sigs, size_t n)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:o, s:o, s:i, s:i, s:o, s:o, s:o}",
+		    "signer", jstr(sigs[i].signer),
+		    "type_covered", jstr(dp_type_name(sigs[i].covered)),
+		    "key_tag", sigs[i].tag, "algorithm", sigs[i].alg,
+		    "inception", json_time_or_null(sigs[i].inception),
+		    "expiration", json_time_or_null(sigs[i].expiration),
+		    "status", jstr(dp_sig_status_name(sigs[i].status))));
+	return arr;
+}
+
+static json_t *
+json_trace_zone(const struct dp_trace_zone *z)
+{
+	json_t *ds = json_array(), *keys = json_array();
+	size_t i;
+
+	for (i = 0; i < z->nds; i++) {
+		const struct dp_trace_ds *d = &z->ds[i];
+
+		json_array_append_new(ds, json_pack("{s:s, s:i, s:i, s:o, s:o, s:o}",
+		    "record", d->anchor && d->digest == 0 ? "DNSKEY" : "DS",
+		    "key_tag", d->tag, "algorithm", d->alg,
+		    "digest_type", d->anchor && d->digest == 0 ? json_null() :
+		    json_integer(d->digest),
+		    "status", jstr(dp_ds_status_name(d->status)),
+		    "matches_key", d->status == DP_DSREC_MATCH ? json_integer(d->match) :
+		    json_null()));
+	}
+	for (i = 0; i < z->nkeys; i++)
+		json_array_append_new(keys, json_pack("{s:i, s:i, s:i, s:b, s:b}",
+		    "key_tag", z->keys[i].tag, "flags", z->keys[i].flags,
+		    "algorithm", z->keys[i].alg, "vouched", z->keys[i].vouched,
+		    "signs_dnskey_rrset", z->keys[i].signs_keys));
+	return json_pack("{s:o, s:o, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+	    "zone", jstr(z->name), "link", jstr(dp_link_name(z->link)),
+	    "trust_anchor", z->anchored, "broken", z->broken,
+	    "why", json_str_or_null(z->why),
+	    "ds", ds, "ds_signatures", json_trace_sigs(z->ds_sigs, z->nds_sigs),
+	    "dnskeys", keys, "dnskey_signatures", json_trace_sigs(z->key_sigs, z->nkey_sigs),
+	    "denial", json_str_or_null(z->denial),
+	    "denial_signatures", json_trace_sigs(z->denial_sigs, z->ndenial_sigs));
+}
+
+/* --trace: one object per zone cut, from the anchor down, then the answer's RRsets. */
+static json_t *
+json_trace(const struct dp_trace *t)
+{
+	json_t *zones = json_array(), *rrsets = json_array();
+	size_t i;
+
+	for (i = 0; i < t->nzones; i++)
+		json_array_append_new(zones, json_trace_zone(&t->zones[i]));
+	for (i = 0; i < t->nrrsets; i++) {
+		const struct dp_trace_rrset *r = &t->rrsets[i];
+
+		json_array_append_new(rrsets, json_pack("{s:o, s:o, s:I, s:o, s:o, s:b, s:o, s:o}",
+		    "owner", jstr(r->owner), "type", jstr(dp_type_name(r->type)),
+		    "records", (json_int_t)r->nrrs, "zone", json_str_or_null(r->zone),
+		    "link", jstr(dp_link_name(r->link)), "broken", r->broken,
+		    "why", json_str_or_null(r->why),
+		    "signatures", json_trace_sigs(r->sigs, r->nsigs)));
+	}
+	return json_pack("{s:o, s:o, s:o, s:o, s:o}",
+	    "verdict", jstr(dp_link_name(t->verdict)), "why", json_str_or_null(t->why),
+	    "at", json_time_or_null(t->at), "zones", zones, "rrsets", rrsets);
+}
+
 /* The facts of one DNS answer, shared by every command's JSON. */
 static json_t *
 json_answer(const struct dp_answer *ans)
 {
+	json_t *o;
+
 	if (ans == NULL)
 		return json_null();
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I}",
+	o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I}",
 	    "name", jstr(ans->qname),
 	    "backend", jstr(ans->backend),
 	    "status", jstr(lookup_status_name(ans->status)),
@@ -97,6 +174,13 @@ json_answer(const struct dp_answer *ans)
 	    "signature_expires", json_time_or_null(ans->sig_expires),
 	    "cname_chain", json_cnames(ans),
 	    "elapsed_ms", (json_int_t)ans->elapsed_ms);
+	/* Only when --trace asked for it: the keys of every other run stay as they were. */
+	if (o != NULL && ans->trace != NULL)
+		json_object_set_new(o, "trace", json_trace(ans->trace));
+	else if (o != NULL && ans->trace_error != NULL)
+		json_object_set_new(o, "trace", json_pack("{s:s, s:o}", "verdict", "missing",
+		    "error", jstr(ans->trace_error)));
+	return o;
 }
 
 static json_t *

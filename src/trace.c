@@ -1015,6 +1015,126 @@ rrsets_add(struct dp_trace *t, const ldns_rr_list *section, const struct cut *cu
 	}
 }
 
+/* The owner of the records asked for: qname, after the answer's CNAMEs. */
+static ldns_rdf *
+final_name(const struct pool *p, const char *qname)
+{
+	ldns_rdf *cur = ldns_dname_new_frm_str(qname);
+	size_t step, i;
+
+	for (step = 0; cur != NULL && step < 16; step++) {
+		ldns_rdf *next = NULL;
+
+		for (i = 0; i < ldns_rr_list_rr_count(p->answer) && next == NULL; i++) {
+			ldns_rr *rr = ldns_rr_list_rr(p->answer, i);
+
+			if (rr_type(rr) == LDNS_RR_TYPE_CNAME && ldns_rr_rd_count(rr) == 1 &&
+			    same_name(ldns_rr_owner(rr), cur))
+				next = ldns_rdf_clone(ldns_rr_rdf(rr, 0));
+		}
+		if (next == NULL)
+			break;
+		ldns_rdf_deep_free(cur);
+		cur = next;
+	}
+	if (cur != NULL)
+		ldns_dname2canonical(cur);
+	return cur;
+}
+
+static bool
+has_rrset(const ldns_rr_list *list, const ldns_rdf *owner, uint16_t type)
+{
+	size_t i;
+
+	for (i = 0; i < ldns_rr_list_rr_count(list); i++)
+		if (rr_type(ldns_rr_list_rr(list, i)) == type &&
+		    same_name(ldns_rr_owner(ldns_rr_list_rr(list, i)), owner))
+			return true;
+	return false;
+}
+
+/*
+ * A negative answer from a signed zone stands only on its NSEC or NSEC3
+ * records: with their signatures valid, libldns says whether they prove
+ * that name has no records of type (NODATA) or does not exist (NXDOMAIN).
+ */
+static void
+judge_denial(struct dp_trace *t, const struct pool *p, const ldns_rdf *name, uint16_t type,
+    size_t first)
+{
+	struct dp_trace_rrset *proof = NULL;
+	ldns_rr_list *nsecs, *sigs;
+	ldns_rr *q;
+	ldns_status st;
+	char *owner, tbuf[32];
+	bool nsec3 = false, all_secure = true;
+	size_t i;
+
+	for (i = first; i < t->nrrsets; i++) {
+		struct dp_trace_rrset *r = &t->rrsets[i];
+
+		if (r->type != LDNS_RR_TYPE_NSEC && r->type != LDNS_RR_TYPE_NSEC3)
+			continue;
+		if (proof == NULL)
+			proof = r;
+		nsec3 = r->type == LDNS_RR_TYPE_NSEC3;
+		all_secure = all_secure && r->link == DP_LINK_SECURE;
+	}
+	if (proof == NULL) {
+		for (i = first; i < t->nrrsets; i++)
+			if (t->rrsets[i].link == DP_LINK_SECURE) {
+				t->rrsets[i].link = DP_LINK_BOGUS;
+				free(t->rrsets[i].why);
+				t->rrsets[i].why = xasprintf("no NSEC or NSEC3 record proves that "
+				    "%s has no %s, but %s is signed", t->qname,
+				    type_text(type, tbuf, sizeof(tbuf)), t->rrsets[i].zone);
+				return;
+			}
+		return;
+	}
+	if (!all_secure || (owner = name_text(name)) == NULL)
+		return;
+	nsecs = ldns_rr_list_new();
+	sigs = ldns_rr_list_new();
+	for (i = 0; nsecs != NULL && sigs != NULL && i < ldns_rr_list_rr_count(p->authority); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(p->authority, i);
+
+		if (rr_type(rr) == (nsec3 ? LDNS_RR_TYPE_NSEC3 : LDNS_RR_TYPE_NSEC))
+			ldns_rr_list_push_rr(nsecs, rr);
+		else if (rr_type(rr) == LDNS_RR_TYPE_RRSIG)
+			ldns_rr_list_push_rr(sigs, rr);
+	}
+	if (nsecs == NULL || sigs == NULL || (q = ldns_rr_new()) == NULL) {
+		ldns_rr_list_free(nsecs);
+		ldns_rr_list_free(sigs);
+		free(owner);
+		return;
+	}
+	ldns_rr_set_owner(q, ldns_rdf_clone(name));
+	ldns_rr_set_type(q, (ldns_rr_type)type);
+	ldns_rr_set_question(q, true);
+	st = nsec3 ? ldns_dnssec_verify_denial_nsec3(q, nsecs, sigs,
+	    (ldns_pkt_rcode)p->rcode, (ldns_rr_type)type, p->rcode == LDNS_RCODE_NOERROR) :
+	    ldns_dnssec_verify_denial(q, nsecs, sigs);
+	free(proof->why);
+	if (st == LDNS_STATUS_OK)
+		proof->why = p->rcode == LDNS_RCODE_NXDOMAIN ?
+		    xasprintf("%s proves that %s does not exist", nsec3 ? "NSEC3" : "NSEC", owner) :
+		    xasprintf("%s proves that %s has no %s", nsec3 ? "NSEC3" : "NSEC", owner,
+		    type_text(type, tbuf, sizeof(tbuf)));
+	else {
+		proof->link = DP_LINK_BOGUS;
+		proof->why = xasprintf("the %s records do not prove that %s %s", nsec3 ?
+		    "NSEC3" : "NSEC", owner, p->rcode == LDNS_RCODE_NXDOMAIN ?
+		    "does not exist" : "has no such records");
+	}
+	ldns_rr_free(q);
+	ldns_rr_list_free(nsecs);
+	ldns_rr_list_free(sigs);
+	free(owner);
+}
+
 /* The name each RRset hangs from: its signer, else its owner. */
 static void
 cuts_for_section(struct cut *cuts, size_t *n, const struct dp_trace_anchors *a,
@@ -1067,7 +1187,8 @@ dp_trace_build(const struct dp_trace_anchors *anchors, const char *qname, uint16
 	struct pool p = { 0 };
 	struct cut cuts[DP_TRACE_MAX_ZONES];
 	struct dp_trace *t;
-	ldns_rdf *root = NULL;
+	ldns_rdf *root = NULL, *final = NULL;
+	bool negative;
 	size_t n = 0, i;
 	int rc = -1;
 
@@ -1087,9 +1208,16 @@ dp_trace_build(const struct dp_trace_anchors *anchors, const char *qname, uint16
 		dp_err_set(err, "out of memory");
 		goto out;
 	}
+	/* The authority section matters only to a negative answer (its proof). */
+	if ((final = final_name(&p, qname)) == NULL) {
+		dp_err_set(err, "the question's name cannot be read");
+		goto out;
+	}
+	negative = !has_rrset(p.answer, final, qtype);
 	cuts_add_path(cuts, &n, anchors, &p, root);
 	cuts_for_section(cuts, &n, anchors, &p, p.answer);
-	cuts_for_section(cuts, &n, anchors, &p, p.authority);
+	if (negative)
+		cuts_for_section(cuts, &n, anchors, &p, p.authority);
 	for (i = 0; i < n; i++) {
 		int j;
 
@@ -1104,7 +1232,12 @@ dp_trace_build(const struct dp_trace_anchors *anchors, const char *qname, uint16
 	for (i = 0; i < n; i++)
 		judge_cut(t, cuts, i, anchors, &p, now);
 	rrsets_add(t, p.answer, cuts, now);
-	rrsets_add(t, p.authority, cuts, now);
+	if (negative) {
+		size_t first = t->nrrsets;
+
+		rrsets_add(t, p.authority, cuts, now);
+		judge_denial(t, &p, final, qtype, first);
+	}
 	trace_conclude(t);
 	*out = t;
 	t = NULL;
@@ -1115,6 +1248,7 @@ out:
 		unselect(cuts[i].keys);
 	}
 	ldns_rdf_deep_free(root);
+	ldns_rdf_deep_free(final);
 	pool_free(&p);
 	dp_trace_free(t);
 	return rc;
