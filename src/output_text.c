@@ -140,19 +140,26 @@ text_trace_zone(FILE *fp, const struct dp_trace_zone *z)
 	text_trace_sigs(fp, z->key_sigs, z->nkey_sigs);
 }
 
-/* --trace: the verdict and its reason, each zone cut from the anchor down, then the RRsets. */
+/*
+ * --trace: the verdict and its reason, each zone cut from the anchor
+ * down, then the RRsets of the answer.  Nothing for an answer not traced.
+ */
 static void
 text_trace(FILE *fp, const struct dp_answer *ans)
 {
-	const struct dp_trace *t = ans->trace;
+	const struct dp_trace *t;
 	size_t i;
 
-	if (t == NULL) {
+	if (ans == NULL)
+		return;
+	if ((t = ans->trace) == NULL) {
 		if (ans->trace_error != NULL)
-			line(fp, "  trace: could not trace: %s", ans->trace_error);
+			line(fp, "  trace of %s %s: could not trace: %s", ans->qname,
+			    dp_type_name(ans->qtype), ans->trace_error);
 		return;
 	}
-	line(fp, "  trace: %s: %s", dp_link_name(t->verdict), t->why);
+	line(fp, "  trace of %s %s: %s: %s", t->qname, dp_type_name(t->qtype),
+	    dp_link_name(t->verdict), t->why);
 	for (i = 0; i < t->nzones; i++)
 		text_trace_zone(fp, &t->zones[i]);
 	for (i = 0; i < t->nrrsets; i++) {
@@ -188,7 +195,6 @@ text_answer(FILE *fp, const struct dp_answer *ans)
 	for (i = 0; i < ans->ncnames; i++)
 		line(fp, "  CNAME %s -> %s (%s)", ans->cnames[i].owner,
 		    ans->cnames[i].target, dp_dnssec_name(ans->cnames[i].state));
-	text_trace(fp, ans);
 }
 
 /* lookup --servers: the zone, the verdict, then a line for each server address. */
@@ -241,6 +247,7 @@ text_lookup(FILE *fp, const struct dp_config *cfg, const struct dp_lookup_report
 	if (set->ans != NULL)
 		text_answer(fp, set->ans);
 	text_tlsa_records(fp, set, cfg->verbose);
+	text_trace(fp, set->ans);
 	if (rep->has_servers)
 		text_servers(fp, cfg, &rep->servers);
 	return ferror(fp) ? -1 : 0;
@@ -370,6 +377,9 @@ text_target(FILE *fp, const struct dp_config *cfg, const struct dp_target_result
 		if (set->ans != NULL)
 			text_answer(fp, set->ans);
 	}
+	text_trace(fp, set->ans);
+	text_trace(fp, r->addr_ans[0]);
+	text_trace(fp, r->addr_ans[1]);
 }
 
 static int
@@ -408,6 +418,7 @@ text_smtp(FILE *fp, const struct dp_config *cfg, const struct dp_smtp_report *re
 	}
 	if (cfg->verbose && rep->mx != NULL)
 		text_answer(fp, rep->mx);
+	text_trace(fp, rep->mx);
 	if (rep->has_servers)
 		text_servers(fp, cfg, &rep->mx_servers);
 	for (i = 0; i < rep->check.ntargets; i++) {
