@@ -34,7 +34,9 @@ LAB_MAIL_PACKAGES="postfix dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-man
 LAB_BULK_PACKAGES="nginx"
 
 # Child zones of example.; all but lame are served by the third NSD.
-_LAB_CHILDREN="secure insecure bogus-ds bogus-sig expired expiring lame unsupported-ds unsupported-digest"
+# future and nsec3 are for --trace: signatures not yet valid, and NSEC3
+# with an unsigned subzone (unsigned.nsec3.example, also on the third NSD).
+_LAB_CHILDREN="secure insecure bogus-ds bogus-sig expired expiring lame unsupported-ds unsupported-digest future nsec3"
 # Zones with several name servers (SPEC.md, "Zones with several name
 # servers"), outside the loop over _LAB_CHILDREN: multi.example (current
 # version on nsd-child, an older one on nsd-stale, REFUSED, lame) and
@@ -174,6 +176,7 @@ _gen_certs() {
 	for z in $_LAB_CHILDREN $_LAB_MULTI; do
 		case $z in secure|insecure) ;; *) san="$san,DNS:www.$z.example" ;; esac
 	done
+	san="$san,DNS:www.unsigned.nsec3.example"
 	_gen_ca_config
 	# Start a day back so a slightly skewed clock never sees "not yet valid".
 	_gen_cert ca "$o/CN=Lab Root CA" self v3_root "-$day" "$((3650 * day))"
@@ -212,10 +215,12 @@ _keygen() {
 
 _ds() { ldns-key2ds -n -2 "$D/keys/$1.key"; }
 
-# _sign ZONE KEY INCEPTION EXPIRATION (offsets from now, seconds)
+# _sign ZONE KEY INCEPTION EXPIRATION [OPTION...] (offsets from now,
+# seconds; OPTIONs go to ldns-signzone, e.g. NSEC3's)
 _sign() {
-	local z=$1 key=$2
-	ldns-signzone -i "$((NOW + $3))" -e "$((NOW + $4))" \
+	local z=$1 key=$2 i=$3 e=$4
+	shift 4
+	ldns-signzone -i "$((NOW + i))" -e "$((NOW + e))" "$@" \
 		-f "$D/zones/$z.zone.signed" "$D/zones/$z.zone" "$D/keys/$key"
 }
 
@@ -393,6 +398,22 @@ _gen_mail_records() {
 	done
 }
 
+# nsec3.example's unsigned subzone: the delegation (no DS) appended to
+# nsec3.example's zone file, and unsigned.nsec3.example's own zone.
+_gen_nsec3_subzone() {
+	local z=unsigned.nsec3.example
+	printf 'unsigned NS ns.unsigned\nns.unsigned A 127.0.53.3\n' >>"$D/zones/nsec3.example.zone"
+	{
+		_soa "$z." "ns.$z."
+		cat <<-EOF
+		@ NS ns
+		ns A 127.0.53.3
+		www A 127.0.1.1
+		_443._tcp.www TLSA 3 1 1 $WWW_TLSA
+		EOF
+	} >"$D/zones/$z.zone"
+}
+
 # Flip one base64 character of the RRSIG over _443._tcp.www TLSA: still
 # well-formed, no longer valid.
 _corrupt_bogus_sig() {
@@ -432,6 +453,14 @@ _gen_zones() {
 		case $z in
 		expired) _sign "$z.example" "$key" "-$((30 * day))" "-$((10 * day))" ;;
 		expiring) _sign "$z.example" "$key" "-$day" "$day" ;;
+		# Not yet valid: beyond unbound's largest clock skew (1 day).
+		future) _sign "$z.example" "$key" "$((2 * day))" "$((30 * day))" ;;
+		nsec3)
+			_gen_nsec3_subzone
+			# No opt-out: the unsigned delegation has its own NSEC3
+			# (NS, no DS) proving the DS absent.
+			_sign "$z.example" "$key" "${valid[@]}" -n -a 1 -t 1 -s aabbccdd
+			;;
 		bogus-ds)
 			_sign "$z.example" "$key" "${valid[@]}"
 			# The parent vouches for a key the child never uses.
@@ -583,6 +612,7 @@ _gen_configs() {
 	for z in $_LAB_MULTI; do
 		zones+=("$z.example.:$z.example.zone.signed")
 	done
+	zones+=("unsigned.nsec3.example.:unsigned.nsec3.example.zone")
 	_gen_nsd nsd-child 127.0.53.3 "${zones[@]}"
 	# The older version of multi.example, on its own server.
 	_gen_nsd nsd-stale 127.0.53.5 multi.example.:multi.example-stale.zone.signed
@@ -1031,7 +1061,7 @@ _lab_start_daemons() {
 		[ "$z" = lame ] && continue
 		_lab_wait nsd-child _lab_dig_ok 127.0.53.3 "$z.example." SOA aa +norec || return 1
 	done
-	for z in $_LAB_MULTI; do
+	for z in $_LAB_MULTI unsigned.nsec3; do
 		_lab_wait nsd-child _lab_dig_ok 127.0.53.3 "$z.example." SOA aa +norec || return 1
 	done
 	_lab_wait nsd-stale _lab_dig_ok 127.0.53.5 multi.example. SOA aa +norec || return 1
