@@ -126,7 +126,7 @@ iso_time(time_t t, char *buf, size_t len)
 		snprintf(buf, len, "%lld", (long long)t);
 }
 
-/* "5 days", "1 hour", "40 seconds": the larger unit that fits. */
+/* "5 days", "1 hour", "40 seconds": the largest unit that fits, rounded to the nearest. */
 static void
 span_text(time_t secs, char *buf, size_t len)
 {
@@ -139,7 +139,7 @@ span_text(time_t secs, char *buf, size_t len)
 		secs = 1;
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (secs >= units[i].s || units[i].s == 1) {
-			long long n = (long long)(secs / units[i].s);
+			long long n = (long long)((secs + units[i].s / 2) / units[i].s);
 
 			snprintf(buf, len, "%lld %s%s", n, units[i].unit, n == 1 ? "" : "s");
 			return;
