@@ -15,6 +15,7 @@
 #include "tap.h"
 #include "textsafe.h"
 #include "tlsagen.h"
+#include "trace.h"
 
 static void
 test_textsafe(void)
@@ -412,6 +413,114 @@ test_golden_servers(void)
 	dp_lookup_report_clear(&rep);
 }
 
+static struct dp_trace_sig *
+trace_sig(const char *signer, uint16_t covered, uint16_t tag, enum dp_sig_status st)
+{
+	struct dp_trace_sig *s = calloc(1, sizeof(*s));
+
+	s->signer = strdup(signer);
+	s->covered = covered;
+	s->tag = tag;
+	s->alg = 13;
+	s->inception = 1796083200;	/* 2026-12-01T00:00:00Z */
+	s->expiration = 1798675200;	/* 2026-12-31T00:00:00Z */
+	s->status = st;
+	return s;
+}
+
+/* A cut whose DS vouches for its one key, which signs the DNSKEY RRset. */
+static void
+trace_zone(struct dp_trace_zone *z, const char *name, const char *parent, uint16_t ds_tag,
+    uint16_t key_tag, enum dp_link link)
+{
+	z->name = strdup(name);
+	z->link = link;
+	z->anchored = parent == NULL;
+	z->ds = calloc(1, sizeof(*z->ds));
+	z->nds = 1;
+	z->ds[0] = (struct dp_trace_ds){ .tag = ds_tag, .alg = 13, .digest = 2,
+	    .anchor = parent == NULL, .status = ds_tag == key_tag ? DP_DSREC_MATCH :
+	    DP_DSREC_NO_MATCH, .match = ds_tag == key_tag ? key_tag : 0 };
+	if (parent != NULL) {
+		z->ds_sigs = trace_sig(parent, DP_TYPE_DS, 100, DP_SIG_VALID);
+		z->nds_sigs = 1;
+	}
+	z->keys = calloc(1, sizeof(*z->keys));
+	z->nkeys = 1;
+	z->keys[0] = (struct dp_trace_key){ .tag = key_tag, .flags = 257, .alg = 13,
+	    .vouched = ds_tag == key_tag, .signs_keys = ds_tag == key_tag };
+	if (ds_tag == key_tag) {
+		z->key_sigs = trace_sig(name, DP_TYPE_DNSKEY, key_tag, DP_SIG_VALID);
+		z->nkey_sigs = 1;
+	}
+}
+
+/* lookup --trace: a DS at the parent that matches no key of the child. */
+static void
+test_golden_trace(void)
+{
+	struct dp_lookup_report rep;
+	struct dp_config cfg;
+	struct dp_answer *ans;
+	struct dp_trace *t;
+	struct dp_err err;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&rep, 0, sizeof(rep));
+	snprintf(rep.set.owner, sizeof(rep.set.owner), "_443._tcp.www.bogus.example.");
+	dp_tlsaset_add_text(&rep.set, "3 1 1 aa00000000000000000000000000000000000000000000000000000000000000",
+	    false, &err);
+	ans = calloc(1, sizeof(*ans));
+	ans->qname = strdup("_443._tcp.www.bogus.example.");
+	ans->final_name = strdup(ans->qname);
+	ans->qtype = DP_TYPE_TLSA;
+	ans->status = DP_LOOKUP_ANSWERED;
+	ans->rcode = DP_RCODE_NOERROR;
+	ans->state = DP_DNSSEC_BOGUS;
+	ans->backend = "libunbound";
+	ans->why = strdup("validation failure <_443._tcp.www.bogus.example. TLSA IN>: no keys "
+	    "have a DS with algorithm ECDSAP256SHA256");
+	t = ans->trace = calloc(1, sizeof(*t));
+	t->qname = strdup(ans->qname);
+	t->qtype = DP_TYPE_TLSA;
+	t->at = 1796126400;
+	t->verdict = DP_LINK_BOGUS;
+	t->why = strdup("DS 34039/13/2 in example. matches no DNSKEY of bogus.example. (it has 50844)");
+	t->zones = calloc(3, sizeof(*t->zones));
+	t->nzones = 3;
+	trace_zone(&t->zones[0], ".", NULL, 20326, 20326, DP_LINK_SECURE);
+	trace_zone(&t->zones[1], "example.", ".", 100, 100, DP_LINK_SECURE);
+	trace_zone(&t->zones[2], "bogus.example.", "example.", 34039, 50844, DP_LINK_BOGUS);
+	t->zones[2].why = strdup(t->why);
+	t->zones[2].broken = true;
+	t->rrsets = calloc(1, sizeof(*t->rrsets));
+	t->nrrsets = 1;
+	t->rrsets[0] = (struct dp_trace_rrset){ .owner = strdup(ans->qname), .type = DP_TYPE_TLSA,
+	    .nrrs = 1, .zone = strdup("bogus.example."), .link = DP_LINK_UNCHECKED,
+	    .sigs = trace_sig("bogus.example.", DP_TYPE_TLSA, 50844, DP_SIG_UNTRUSTED),
+	    .nsigs = 1, .why = strdup("_443._tcp.www.bogus.example. TLSA not checked: the "
+	    "chain to bogus.example. is broken") };
+	rep.set.ans = ans;
+	rep.set.reason = DP_R_TLSA_BOGUS;
+	snprintf(rep.set.detail, sizeof(rep.set.detail), "%s", ans->why);
+	rep.exit_code = 1;
+	fp = open_memstream(&text, &len);
+	dp_renderer_text.lookup(fp, &cfg, &rep);
+	fclose(fp);
+	golden("trace.txt", text);
+	free(text);
+	text = NULL;
+	fp = open_memstream(&text, &len);
+	dp_renderer_json.lookup(fp, &cfg, &rep);
+	fclose(fp);
+	golden("trace.json", text);
+	free(text);
+	dp_lookup_report_clear(&rep);
+}
+
 /* Records as text: TLSA and MX in presentation format, others in RFC 3597's. */
 static void
 test_record_text(void)
@@ -437,6 +546,7 @@ main(void)
 	test_golden();
 	test_golden_deploy();
 	test_golden_servers();
+	test_golden_trace();
 	test_record_text();
 	return tap_done();
 }
