@@ -323,8 +323,9 @@ _gen_secure_zone() {
 	} >"$D/zones/secure.example.zone"
 }
 
+# _gen_child_zone LABEL [ZONE]: the zone file of LABEL.example (or ZONE).
 _gen_child_zone() {
-	local z=$1.example
+	local z=${2:-$1.example}
 	{
 		_soa "$z." "ns.$z."
 		cat <<-EOF
@@ -403,15 +404,7 @@ _gen_mail_records() {
 _gen_nsec3_subzone() {
 	local z=unsigned.nsec3.example
 	printf 'unsigned NS ns.unsigned\nns.unsigned A 127.0.53.3\n' >>"$D/zones/nsec3.example.zone"
-	{
-		_soa "$z." "ns.$z."
-		cat <<-EOF
-		@ NS ns
-		ns A 127.0.53.3
-		www A 127.0.1.1
-		_443._tcp.www TLSA 3 1 1 $WWW_TLSA
-		EOF
-	} >"$D/zones/$z.zone"
+	_gen_child_zone unsigned "$z"
 }
 
 # Flip one base64 character of the RRSIG over _443._tcp.www TLSA: still

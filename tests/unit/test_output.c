@@ -352,6 +352,28 @@ test_golden_deploy(void)
 	dp_gen_report_clear(&grep);
 }
 
+/* A lookup report against its text and JSON goldens. */
+static void
+golden_lookup(const struct dp_config *cfg, const struct dp_lookup_report *rep,
+    const char *text_name, const char *json_name)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	fp = open_memstream(&text, &len);
+	dp_renderer_text.lookup(fp, cfg, rep);
+	fclose(fp);
+	golden(text_name, text);
+	free(text);
+	text = NULL;
+	fp = open_memstream(&text, &len);
+	dp_renderer_json.lookup(fp, cfg, rep);
+	fclose(fp);
+	golden(json_name, text);
+	free(text);
+}
+
 /* lookup --servers: a stale server beside a current one, and a REFUSED one. */
 static void
 test_golden_servers(void)
@@ -360,9 +382,7 @@ test_golden_servers(void)
 	struct dp_lookup_report rep;
 	struct dp_config cfg;
 	struct dp_err err;
-	char *text = NULL;
-	size_t len = 0, i;
-	FILE *fp;
+	size_t i;
 
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&rep, 0, sizeof(rep));
@@ -399,17 +419,7 @@ test_golden_servers(void)
 	dp_servers_judge(&rep.servers);
 	rep.exit_code = rep.servers.exit_code;
 	cfg.verbose = 1;
-	fp = open_memstream(&text, &len);
-	dp_renderer_text.lookup(fp, &cfg, &rep);
-	fclose(fp);
-	golden("servers-v.txt", text);
-	free(text);
-	text = NULL;
-	fp = open_memstream(&text, &len);
-	dp_renderer_json.lookup(fp, &cfg, &rep);
-	fclose(fp);
-	golden("servers.json", text);
-	free(text);
+	golden_lookup(&cfg, &rep, "servers-v.txt", "servers.json");
 	dp_lookup_report_clear(&rep);
 }
 
@@ -464,9 +474,6 @@ test_golden_trace(void)
 	struct dp_answer *ans;
 	struct dp_trace *t;
 	struct dp_err err;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *fp;
 
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&rep, 0, sizeof(rep));
@@ -507,17 +514,7 @@ test_golden_trace(void)
 	rep.set.reason = DP_R_TLSA_BOGUS;
 	snprintf(rep.set.detail, sizeof(rep.set.detail), "%s", ans->why);
 	rep.exit_code = 1;
-	fp = open_memstream(&text, &len);
-	dp_renderer_text.lookup(fp, &cfg, &rep);
-	fclose(fp);
-	golden("trace.txt", text);
-	free(text);
-	text = NULL;
-	fp = open_memstream(&text, &len);
-	dp_renderer_json.lookup(fp, &cfg, &rep);
-	fclose(fp);
-	golden("trace.json", text);
-	free(text);
+	golden_lookup(&cfg, &rep, "trace.txt", "trace.json");
 	dp_lookup_report_clear(&rep);
 }
 
