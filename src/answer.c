@@ -230,6 +230,19 @@ malformed:
 	return out->rdata == NULL ? -1 : 0;
 }
 
+/* Labels of a wire name, the root's empty one not counted (RFC 4034 section 3.1.3). */
+static unsigned
+wire_labels(const uint8_t *name)
+{
+	unsigned n = 0;
+
+	while (*name != 0 && n < 128) {
+		name += 1 + *name;
+		n++;
+	}
+	return n;
+}
+
 static int
 collect_rrset(struct dp_answer *ans, const struct dp_msg *msg,
     const uint8_t *owner, time_t now)
@@ -250,6 +263,9 @@ collect_rrset(struct dp_answer *ans, const struct dp_msg *msg,
 
 			if (ans->sig_expires == 0 || exp < ans->sig_expires)
 				ans->sig_expires = exp;
+			/* Fewer labels than the owner's: expanded from a wildcard (RFC 4035 5.3.2). */
+			if (rd[3] < wire_labels(owner))
+				ans->wildcard = true;
 			continue;
 		}
 		if (rr->type != ans->qtype)

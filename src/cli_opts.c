@@ -53,10 +53,14 @@ enum {
 	OPT_RFC3597,
 	OPT_SERVERS,
 	OPT_TRACE,
+	OPT_STRICT,
+	OPT_SIG_WARNING,
 };
 
 /* --ttl's default: an hour, what most zones give their records. */
 #define DP_DEFAULT_TTL	3600
+/* A week: a signer that stopped is noticed with time to act. */
+#define DP_DEFAULT_SIG_WARNING_DAYS	7
 /* --in: a century is further than any certificate lives. */
 #define MAX_IN_DAYS	36500
 /* --ttl: RFC 2181 section 8 caps a TTL at 2^31 - 1. */
@@ -100,6 +104,8 @@ static const struct option long_options[] = {
 	{ "rfc3597",		no_argument,		NULL, OPT_RFC3597 },
 	{ "servers",		no_argument,		NULL, OPT_SERVERS },
 	{ "trace",		no_argument,		NULL, OPT_TRACE },
+	{ "strict",		no_argument,		NULL, OPT_STRICT },
+	{ "sig-warning",	required_argument,	NULL, OPT_SIG_WARNING },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -116,6 +122,7 @@ dp_usage(FILE *fp)
 	    "       daneprobe smtp [options] DOMAIN\n"
 	    "       daneprobe verify [options] --chain FILE|- TARGET\n"
 	    "       daneprobe tlsa [options] --cert FILE | --chain FILE | --key FILE | TARGET\n"
+	    "       daneprobe lint [options] TARGET... | --smtp DOMAIN\n"
 	    "options:\n"
 	    "  -4, -6                 use only IPv4 / IPv6 addresses\n"
 	    "  -t, --timeout SECONDS  bound the whole command (default %u)\n"
@@ -149,6 +156,10 @@ dp_usage(FILE *fp)
 	    "      --smtp             RFC 7672 rules (SMTP): PKIX-TA/PKIX-EE unusable\n"
 	    "      --servers          lookup, check: ask every authoritative server of the zone too\n"
 	    "      --trace            lookup, check, smtp: the chain of trust, link by link\n"
+	    "lint: are the records fit for today and for the next change?\n"
+	    "      --smtp             lint DOMAIN's MX hosts (RFC 7672) instead of TARGETs\n"
+	    "      --sig-warning DAYS warn of signatures that expire sooner (default %u)\n"
+	    "      --strict           exit 1 on a warning too\n"
 	    "verify: judge a chain from a file (PEM or DER) against the TLSA records\n"
 	    "      --chain FILE       the chain, leaf first (-: stdin)\n"
 	    "      --at TIME          verify as of TIME (YYYY-MM-DD[THH:MM[:SS]Z], UTC)\n"
@@ -166,7 +177,7 @@ dp_usage(FILE *fp)
 	    "  -h, --help             show this help\n",
 	    DP_DEFAULT_TIMEOUT_MS / 1000, DP_DEFAULT_TRUST_ANCHOR, dp_dialect_names(),
 	    DP_DEFAULT_MAX_ADDRS, DP_DEFAULT_MAX_MX, DP_DEFAULT_WINDOW,
-	    DP_DEFAULT_TIMEOUT_MS / 1000, DP_DEFAULT_PER_ADDR);
+	    DP_DEFAULT_TIMEOUT_MS / 1000, DP_DEFAULT_PER_ADDR, DP_DEFAULT_SIG_WARNING_DAYS);
 }
 
 static int
@@ -182,9 +193,11 @@ parse_command(const char *s, enum dp_command *cmd, struct dp_err *err)
 		*cmd = DP_CMD_VERIFY;
 	else if (strcmp(s, "tlsa") == 0)
 		*cmd = DP_CMD_TLSA;
+	else if (strcmp(s, "lint") == 0)
+		*cmd = DP_CMD_LINT;
 	else
-		return dp_err_set(err, "unknown command '%.64s' (lookup, check, smtp, verify "
-		    "or tlsa)", s);
+		return dp_err_set(err, "unknown command '%.64s' (lookup, check, smtp, verify, "
+		    "tlsa or lint)", s);
 	return 0;
 }
 
@@ -343,6 +356,15 @@ parse_deploy_option(int ch, const char *arg, struct dp_config *cfg, struct dp_er
 	case OPT_TRACE:
 		cfg->res.trace = true;
 		return 0;
+	case OPT_STRICT:
+		cfg->lint_strict = true;
+		return 0;
+	case OPT_SIG_WARNING:
+		if (parse_number(arg, 3650, "--sig-warning", &v, err) == -1)
+			return -1;
+		cfg->sig_warning_days = (unsigned)v;
+		cfg->sig_warning_given = true;
+		return 0;
 	case OPT_SERVERS:
 		cfg->servers = true;
 		return 0;
@@ -426,8 +448,8 @@ check_deploy_combinations(const struct dp_config *cfg, struct dp_err *err)
 		return dp_err_set(err, "--cert, --key, --host, --port, --ttl, --usage, --selector, "
 		    "--mtype, --depth, --issuer and --rfc3597 are for tlsa");
 	if (cfg->servers && cfg->cmd != DP_CMD_LOOKUP && cfg->cmd != DP_CMD_CHECK &&
-	    cfg->cmd != DP_CMD_SMTP)
-		return dp_err_set(err, "--servers is for lookup, check and smtp");
+	    cfg->cmd != DP_CMD_SMTP && cfg->cmd != DP_CMD_LINT)
+		return dp_err_set(err, "--servers is for lookup, check, smtp and lint");
 	if (cfg->res.trace && cfg->cmd != DP_CMD_LOOKUP && cfg->cmd != DP_CMD_CHECK &&
 	    cfg->cmd != DP_CMD_SMTP)
 		return dp_err_set(err, "--trace is for lookup, check and smtp");
@@ -442,8 +464,21 @@ check_deploy_combinations(const struct dp_config *cfg, struct dp_err *err)
 	if (cfg->chain_file != NULL && cfg->cmd != DP_CMD_VERIFY && cfg->cmd != DP_CMD_TLSA)
 		return dp_err_set(err, "--chain is for verify and tlsa");
 	if (cfg->smtp_rules && (cfg->cmd == DP_CMD_LOOKUP || cfg->cmd == DP_CMD_SMTP))
-		return dp_err_set(err, "--smtp is for check, verify and tlsa (smtp always has "
-		    "RFC 7672's rules)");
+		return dp_err_set(err, "--smtp is for check, verify, tlsa and lint (smtp always "
+		    "has RFC 7672's rules)");
+	if (cfg->cmd != DP_CMD_LINT && (cfg->lint_strict || cfg->sig_warning_given))
+		return dp_err_set(err, "--strict and --sig-warning are for lint");
+	if (cfg->cmd == DP_CMD_LINT) {
+		if (cfg->target_file != NULL || cfg->save_chain != NULL || cfg->ntlsa_text > 0 ||
+		    cfg->tlsa_file != NULL || cfg->res.trace)
+			return dp_err_set(err, "-f, --save-chain, --tlsa, --tlsa-file and --trace are "
+			    "not for lint");
+		if (cfg->smtp_rules && (cfg->nargs != 1 || cfg->dialect != NULL))
+			return dp_err_set(err, "lint --smtp takes one mail DOMAIN (its MX hosts are "
+			    "checked with SMTP STARTTLS on port 25)");
+		if (cfg->nargs < 1)
+			return dp_err_set(err, "lint takes at least one TARGET (or --smtp DOMAIN)");
+	}
 	if (cfg->cmd == DP_CMD_VERIFY) {
 		if (cfg->chain_file == NULL)
 			return dp_err_set(err, "verify needs --chain FILE (- for standard input)");
@@ -509,6 +544,7 @@ dp_config_parse(int argc, char **argv, struct dp_config *cfg, struct dp_err *err
 
 	dp_config_defaults(cfg);
 	cfg->ttl = DP_DEFAULT_TTL;
+	cfg->sig_warning_days = DP_DEFAULT_SIG_WARNING_DAYS;
 	cfg->gen_usage = cfg->gen_selector = cfg->gen_mtype = cfg->gen_depth = -1;
 	opterr = 0;
 	/* 0, not 1: getopt starts afresh, keeping nothing of an earlier parse. */

@@ -15,6 +15,7 @@
 
 #include "cli_opts.h"
 #include "clock.h"
+#include "lintcmd.h"
 #include "lookup.h"
 #include "outfile.h"
 #include "output.h"
@@ -268,6 +269,23 @@ run_tlsa(const struct dp_config *cfg)
 	return code;
 }
 
+static int
+run_lint(const struct dp_config *cfg)
+{
+	struct dp_lint_report rep;
+	struct dp_err err;
+	int code;
+
+	if (dp_lint_run(cfg, &rep, &err) == -1) {
+		dp_lint_report_clear(&rep);
+		return fail(&err);
+	}
+	code = finish(cfg, dp_renderer_for(cfg->format)->lint(stdout, cfg, &rep), NULL,
+	    rep.exit_code);
+	dp_lint_report_clear(&rep);
+	return code;
+}
+
 /* --save-chain is checked before anything goes on the wire (outfile.c). */
 static int
 check_save_chain(const struct dp_config *cfg)
@@ -311,7 +329,7 @@ main(int argc, char *argv[])
 		break;
 	default:
 		print_error(err.msg);
-		fprintf(stderr, "usage: daneprobe lookup|check|smtp|verify|tlsa [options] ... "
+		fprintf(stderr, "usage: daneprobe lookup|check|smtp|verify|tlsa|lint [options] ... "
 		    "(daneprobe -h for help)\n");
 		return DP_EXIT_USAGE;
 	}
@@ -334,6 +352,8 @@ run(const struct dp_config *cfg)
 		return run_verify(cfg);
 	case DP_CMD_TLSA:
 		return run_tlsa(cfg);
+	case DP_CMD_LINT:
+		return run_lint(cfg);
 	default:
 		return DP_EXIT_USAGE;
 	}

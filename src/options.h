@@ -26,6 +26,7 @@ enum dp_command {
 	DP_CMD_SMTP,
 	DP_CMD_VERIFY,
 	DP_CMD_TLSA,
+	DP_CMD_LINT,
 };
 
 enum dp_format {
@@ -87,6 +88,10 @@ struct dp_config {
 	unsigned			 max_mx;	/* --max-mx */
 	bool				 smtp_rules;	/* --smtp: RFC 7672 (verify, tlsa) */
 	bool				 servers;	/* lookup --servers: every authoritative server */
+	/* lint */
+	bool				 lint_strict;	/* --strict: a warning fails too */
+	unsigned			 sig_warning_days;	/* --sig-warning */
+	bool				 sig_warning_given;
 	/* verify */
 	const char			*chain_file;	/* --chain (also a tlsa source) */
 	time_t				 verify_at;	/* --at / --in; 0: now */

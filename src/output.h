@@ -12,6 +12,7 @@
 #include "batch.h"
 #include "check.h"
 #include "cli_opts.h"
+#include "lintcmd.h"
 #include "lookup.h"
 #include "smtp.h"
 #include "tlsacmd.h"
@@ -41,6 +42,8 @@ struct dp_renderer {
 		    const struct dp_verify_report *rep);
 	int	(*tlsa)(FILE *fp, const struct dp_config *cfg,
 		    const struct dp_gen_report *rep);
+	int	(*lint)(FILE *fp, const struct dp_config *cfg,
+		    const struct dp_lint_report *rep);
 };
 
 const struct dp_renderer	*dp_renderer_for(enum dp_format format);

@@ -640,6 +640,41 @@ json_batch_end(FILE *fp, const struct dp_config *cfg, const struct dp_batch_summ
 	    "not_a_target", (json_int_t)sum->bad));
 }
 
+/* lint: the findings, then the checks they are about (as check or smtp has them). */
+static int
+json_lint(FILE *fp, const struct dp_config *cfg, const struct dp_lint_report *rep)
+{
+	const struct dp_lint_findings *f = &rep->findings;
+	const struct dp_check_report *c = dp_lint_checks(rep);
+	json_t *findings = json_array(), *targets = json_array();
+	size_t i;
+
+	(void)cfg;
+	for (i = 0; i < f->n; i++)
+		json_array_append_new(findings, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}",
+		    "id", f->items[i].id,
+		    "severity", dp_lint_severity_name(f->items[i].severity),
+		    "about", jstr(f->items[i].about), "text", jstr(f->items[i].text),
+		    "rfc", json_str_or_null(f->items[i].rfc), "fix", json_str_or_null(f->items[i].fix)));
+	for (i = 0; i < c->ntargets; i++)
+		json_array_append_new(targets, rep->is_smtp ? json_mx_target(&c->targets[i]) :
+		    json_target(&c->targets[i]));
+	return json_emit(fp, json_pack("{s:i, s:o, s:i, s:o, s:o, s:{s:I, s:I, s:I}, s:b, s:o, s:o, s:o}",
+	    "version", DP_JSON_VERSION,
+	    "command", jstr("lint"),
+	    "exit", rep->exit_code,
+	    "backend", c->backend != NULL ? jstr(c->backend) : json_null(),
+	    "domain", rep->is_smtp ? jstr(rep->smtp.domain) : json_null(),
+	    "counts",
+	    "errors", (json_int_t)dp_lint_count(f, DP_LINT_ERROR),
+	    "warnings", (json_int_t)dp_lint_count(f, DP_LINT_WARNING),
+	    "notes", (json_int_t)dp_lint_count(f, DP_LINT_NOTE),
+	    "incomplete", f->incomplete,
+	    "incomplete_why", f->incomplete ? jstr(f->incomplete_why) : json_null(),
+	    "findings", findings,
+	    "targets", targets));
+}
+
 const struct dp_renderer dp_renderer_json = {
 	.format = DP_FMT_JSON,
 	.lookup = json_lookup,
@@ -650,4 +685,5 @@ const struct dp_renderer dp_renderer_json = {
 	.target = json_stream_target,
 	.batch_end = json_batch_end,
 	.domain = json_stream_domain,
+	.lint = json_lint,
 };

@@ -553,6 +553,52 @@ text_tlsa(FILE *fp, const struct dp_config *cfg, const struct dp_gen_report *rep
 	return ferror(fp) ? -1 : 0;
 }
 
+/*
+ * lint: a verdict line with the counts, then the findings grouped by
+ * severity, each with its fix and RFC; with -v the checks they read.
+ */
+static int
+text_lint(FILE *fp, const struct dp_config *cfg, const struct dp_lint_report *rep)
+{
+	static const enum dp_lint_severity order[] = { DP_LINT_ERROR, DP_LINT_WARNING, DP_LINT_NOTE };
+	static const char *const heads[] = { "errors", "warnings", "notes" };
+	const struct dp_lint_findings *f = &rep->findings;
+	const struct dp_check_report *c = dp_lint_checks(rep);
+	char what[DP_NAME_TEXT_MAX + 32];
+	size_t i, j;
+
+	if (rep->is_smtp)
+		snprintf(what, sizeof(what), "%s (MX)", rep->smtp.domain);
+	else
+		snprintf(what, sizeof(what), "%.1000s%s", c->ntargets > 0 ? c->targets[0].tg.display : "",
+		    c->ntargets > 1 ? " and more" : "");
+	line(fp, "lint %s: %s: %zu error%s, %zu warning%s, %zu note%s%s%s", what,
+	    dp_exit_word(rep->exit_code), dp_lint_count(f, DP_LINT_ERROR),
+	    dp_lint_count(f, DP_LINT_ERROR) == 1 ? "" : "s", dp_lint_count(f, DP_LINT_WARNING),
+	    dp_lint_count(f, DP_LINT_WARNING) == 1 ? "" : "s", dp_lint_count(f, DP_LINT_NOTE),
+	    dp_lint_count(f, DP_LINT_NOTE) == 1 ? "" : "s",
+	    f->incomplete ? "; could not check all: " : "", f->incomplete ? f->incomplete_why : "");
+	for (j = 0; j < sizeof(order) / sizeof(order[0]); j++) {
+		if (dp_lint_count(f, order[j]) == 0)
+			continue;
+		line(fp, "%s:", heads[j]);
+		for (i = 0; i < f->n; i++) {
+			const struct dp_lint_finding *it = &f->items[i];
+
+			if (it->severity != order[j])
+				continue;
+			line(fp, "  %s: %s: %s", it->id, it->about, it->text);
+			line(fp, "    fix: %s%s%s%s", it->fix != NULL ? it->fix : "",
+			    it->rfc != NULL ? " (" : "", it->rfc != NULL ? it->rfc : "",
+			    it->rfc != NULL ? ")" : "");
+		}
+	}
+	if (cfg->verbose)
+		for (i = 0; i < c->ntargets; i++)
+			text_target(fp, cfg, &c->targets[i]);
+	return ferror(fp) ? -1 : 0;
+}
+
 const struct dp_renderer dp_renderer_text = {
 	.format = DP_FMT_TEXT,
 	.lookup = text_lookup,
@@ -563,4 +609,5 @@ const struct dp_renderer dp_renderer_text = {
 	.domain = text_smtp,
 	.verify = text_verify,
 	.tlsa = text_tlsa,
+	.lint = text_lint,
 };

@@ -63,6 +63,7 @@ struct dp_answer {
 	bool			 has_ttl;
 	uint32_t		 ttl;		/* RRset TTL, or negative-caching TTL */
 	time_t			 sig_expires;	/* earliest RRSIG expiration over the RRset; 0: none seen */
+	bool			 wildcard;	/* an RRSIG's labels say: synthesized from a wildcard */
 	struct dp_cname_step	*cnames;
 	size_t			 ncnames;
 	const char		*backend;
