@@ -266,6 +266,11 @@ collect_rrset(struct dp_answer *ans, const struct dp_msg *msg,
 			/* Fewer labels than the owner's: expanded from a wildcard (RFC 4035 5.3.2). */
 			if (rd[3] < wire_labels(owner))
 				ans->wildcard = true;
+			/* A cache counts the TTL down; the signature keeps the zone's (RFC 4034 3.1.4). */
+			raw = ((uint32_t)rd[4] << 24) | ((uint32_t)rd[5] << 16) |
+			    ((uint32_t)rd[6] << 8) | rd[7];
+			if (raw > ans->orig_ttl)
+				ans->orig_ttl = raw;
 			continue;
 		}
 		if (rr->type != ans->qtype)

@@ -138,9 +138,8 @@ rec_names_cert(const struct dp_tlsa *rec, STACK_OF(X509) *chain, int depth)
 	return same;
 }
 
-/* The depths of chain that rec describes, as a bit set (depth 0 is bit 0). */
-static unsigned
-rec_depths(const struct dp_tlsa *rec, STACK_OF(X509) *chain)
+unsigned
+dp_lint_rec_depths(const struct dp_tlsa *rec, STACK_OF(X509) *chain)
 {
 	unsigned bits = 0;
 	int d, n = chain != NULL ? sk_X509_num(chain) : 0;
@@ -346,7 +345,7 @@ rule_agility(struct lint_ctx *c, const struct dp_addr_result *a, size_t ai)
 				strong_matches = strong_matches || (set->recs[k].mtype ==
 				    DP_TLSA_MT_SHA512 && set->recs[k].usage == weak->usage &&
 				    set->recs[k].selector == weak->selector &&
-				    rec_depths(&set->recs[k], a->chain) != 0);
+				    dp_lint_rec_depths(&set->recs[k], a->chain) != 0);
 			if (strong_matches)
 				continue;
 			about_addr(c, a, about, sizeof(about));
@@ -376,7 +375,7 @@ rule_roles(struct lint_ctx *c, const struct dp_addr_result *a, size_t ai, bool a
 
 		if (!usable(t) || (t->usage != DP_TLSA_DANE_TA && t->usage != DP_TLSA_DANE_EE))
 			continue;
-		d = rec_depths(t, a->chain);
+		d = dp_lint_rec_depths(t, a->chain);
 		rec_label(set, i, lbl, sizeof(lbl));
 		about_addr(c, a, about, sizeof(about));
 		if (t->usage == DP_TLSA_DANE_TA && (d & 1u)) {
@@ -471,7 +470,7 @@ rule_rollover(struct lint_ctx *c)
 			if (r->addrs[a].chain == NULL)
 				continue;
 			checked = true;
-			d = rec_depths(t, r->addrs[a].chain);
+			d = dp_lint_rec_depths(t, r->addrs[a].chain);
 			names_leaf = names_leaf || (d & 1u);
 			names_ca = names_ca || (d & ~1u);
 			current = current || r->addrs[a].records[i] == DP_REC_MATCHED;

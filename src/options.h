@@ -27,6 +27,7 @@ enum dp_command {
 	DP_CMD_VERIFY,
 	DP_CMD_TLSA,
 	DP_CMD_LINT,
+	DP_CMD_ROLLOVER,
 };
 
 enum dp_format {
@@ -92,6 +93,11 @@ struct dp_config {
 	bool				 lint_strict;	/* --strict: a warning fails too */
 	unsigned			 sig_warning_days;	/* --sig-warning */
 	bool				 sig_warning_given;
+	/* rollover */
+	const char			*next_files[2];	/* --next: chains or keys */
+	size_t				 nnext;
+	time_t				 since;		/* --since: the new records were published at */
+	bool				 since_given;
 	/* verify */
 	const char			*chain_file;	/* --chain (also a tlsa source) */
 	time_t				 verify_at;	/* --at / --in; 0: now */

@@ -64,6 +64,7 @@ struct dp_answer {
 	uint32_t		 ttl;		/* RRset TTL, or negative-caching TTL */
 	time_t			 sig_expires;	/* earliest RRSIG expiration over the RRset; 0: none seen */
 	bool			 wildcard;	/* an RRSIG's labels say: synthesized from a wildcard */
+	uint32_t		 orig_ttl;	/* the largest original TTL its RRSIGs give; 0: none */
 	struct dp_cname_step	*cnames;
 	size_t			 ncnames;
 	const char		*backend;
