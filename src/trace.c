@@ -728,23 +728,47 @@ keys_fill(struct dp_trace_zone *z, const ldns_rr_list *keys)
 	z->nkeys = n;
 }
 
-/* Whether one valid RRSIG over the DNSKEY RRset is by a vouched key. */
+/*
+ * Whether one valid RRSIG over the DNSKEY RRset (keys; sigs in the order
+ * of z->key_sigs) is by a vouched key.  A signature naming a vouched
+ * key's tag and algorithm is checked again with the vouched keys alone:
+ * else another key of that tag in the RRset, which anyone can make (tags
+ * are 16 bits), would pass for the one the DS or anchor names.
+ */
 static bool
-keys_self_signed(struct dp_trace_zone *z)
+keys_self_signed(struct dp_trace_zone *z, ldns_rr_list *keys, const ldns_rr_list *sigs,
+    time_t now)
 {
+	ldns_rr_list *vouched;
 	size_t i, j;
 	bool ok = false;
 
-	for (i = 0; i < z->nkey_sigs; i++) {
-		if (z->key_sigs[i].status != DP_SIG_VALID)
+	if ((vouched = ldns_rr_list_new()) == NULL)
+		return false;
+	for (j = 0; j < z->nkeys && j < ldns_rr_list_rr_count(keys); j++)
+		if (z->keys[j].vouched)
+			ldns_rr_list_push_rr(vouched, ldns_rr_list_rr(keys, j));
+	for (i = 0; i < z->nkey_sigs && i < ldns_rr_list_rr_count(sigs); i++) {
+		struct dp_trace_sig *s = &z->key_sigs[i];
+		bool named = false;
+
+		if (s->status != DP_SIG_VALID)
 			continue;
 		for (j = 0; j < z->nkeys; j++)
-			if (z->keys[j].tag == z->key_sigs[i].tag &&
-			    z->keys[j].alg == z->key_sigs[i].alg) {
+			named = named || (z->keys[j].vouched && z->keys[j].tag == s->tag &&
+			    z->keys[j].alg == s->alg);
+		if (named) {
+			s->status = sig_check(keys, ldns_rr_list_rr(sigs, i), vouched, now, NULL);
+			ok = ok || s->status == DP_SIG_VALID;
+		}
+		if (s->status != DP_SIG_VALID)
+			continue;
+		for (j = 0; j < z->nkeys; j++)
+			if (z->keys[j].tag == s->tag && z->keys[j].alg == s->alg &&
+			    (z->keys[j].vouched || !named))
 				z->keys[j].signs_keys = true;
-				ok = ok || z->keys[j].vouched;
-			}
 	}
+	ldns_rr_list_free(vouched);
 	return ok;
 }
 
@@ -756,6 +780,7 @@ judge_keys(struct dp_trace_zone *z, struct cut *c, const struct pool *p,
 	char dss[512], tags[256], what[DP_NAME_TEXT_MAX + 16];
 	ldns_rr_list *sigs;
 	size_t i;
+	bool ok;
 
 	c->keys = select_rrs(p->all, c->name, LDNS_RR_TYPE_DNSKEY, 0);
 	if (c->keys == NULL)
@@ -784,8 +809,9 @@ judge_keys(struct dp_trace_zone *z, struct cut *c, const struct pool *p,
 	if ((sigs = select_rrs(p->all, c->name, LDNS_RR_TYPE_RRSIG, LDNS_RR_TYPE_DNSKEY)) == NULL)
 		return;
 	sigs_judge(c->keys, sigs, c->keys, now, &z->key_sigs, &z->nkey_sigs);
+	ok = keys_self_signed(z, c->keys, sigs, now);
 	unselect(sigs);
-	if (keys_self_signed(z)) {
+	if (ok) {
 		z->link = DP_LINK_SECURE;
 		c->keys_valid = true;
 		return;
@@ -952,8 +978,14 @@ judge_rrset(struct dp_trace *t, struct dp_trace_rrset *r, const ldns_rdf *owner,
 		goto out;
 	r->nrrs = ldns_rr_list_rr_count(rrs);
 	snprintf(what, sizeof(what), "%s %s", r->owner, type_text(type, tbuf, sizeof(tbuf)));
-	zi = ldns_rr_list_rr_count(sigs) > 0 ?
-	    cut_find(cuts, t->nzones, ldns_rr_rrsig_signame(ldns_rr_list_rr(sigs, 0))) : -1;
+	zi = -1;
+	if (ldns_rr_list_rr_count(sigs) > 0) {
+		const ldns_rdf *signer = ldns_rr_rrsig_signame(ldns_rr_list_rr(sigs, 0));
+
+		/* RFC 4035 section 5.3.1: the signer is the owner's zone, at or above it. */
+		if (same_name(signer, owner) || ldns_dname_is_subdomain(owner, signer))
+			zi = cut_find(cuts, t->nzones, signer);
+	}
 	if (zi < 0)
 		zi = cut_enclosing(cuts, t->nzones, owner);
 	if (zi < 0) {
