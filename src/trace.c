@@ -195,13 +195,55 @@ unselect(ldns_rr_list *l)
 
 /* ---- the pool ---- */
 
+/* Whether the windows of a type bitmap fit in it (libldns reads past one that does not). */
+static bool
+bitmap_fits(const ldns_rdf *bm)
+{
+	const uint8_t *d = ldns_rdf_data(bm);
+	size_t n = ldns_rdf_size(bm), i = 0;
+
+	while (i < n) {
+		if (n - i < 2 || n - i - 2 < d[i + 1])
+			return false;
+		i += 2 + (size_t)d[i + 1];
+	}
+	return true;
+}
+
+/*
+ * Whether libldns's denial functions can take rr.  They trust the fields
+ * of an NSEC or NSEC3: an NSEC3 hash they cannot compute (an algorithm
+ * but SHA-1, RFC 5155 section 8.1 says to ignore those), a next hash
+ * that is no SHA-1 digest, an NSEC3 at the root (no zone above it) or a
+ * bitmap whose windows overrun it crash them or read past the record.
+ */
+static bool
+rr_usable(const ldns_rr *rr)
+{
+	const ldns_rdf *next;
+
+	switch (rr_type(rr)) {
+	case LDNS_RR_TYPE_NSEC:
+		return ldns_rr_rd_count(rr) < 2 || bitmap_fits(ldns_rr_rdf(rr, 1));
+	case LDNS_RR_TYPE_NSEC3:
+		next = ldns_rr_rdf(rr, 4);
+		return ldns_rr_rd_count(rr) >= 5 && ldns_nsec3_algorithm(rr) == LDNS_SHA1 &&
+		    ldns_dname_label_count(ldns_rr_owner(rr)) > 0 && ldns_rdf_size(next) ==
+		    1 + LDNS_SHA1_DIGEST_LENGTH && ldns_rdf_data(next)[0] == LDNS_SHA1_DIGEST_LENGTH &&
+		    (ldns_rr_rd_count(rr) < 6 || bitmap_fits(ldns_rr_rdf(rr, 5)));
+	default:
+		return true;
+	}
+}
+
 static bool
 pool_add(ldns_rr_list *l, ldns_rr *rr)
 {
 	size_t i;
 
 	/* getdns puts an empty DS "\# 0" at an insecure name: no record. */
-	if (ldns_rr_rd_count(rr) == 0 || ldns_rr_list_rr_count(l) >= DP_TRACE_MAX_RECORDS) {
+	if (ldns_rr_rd_count(rr) == 0 || !rr_usable(rr) ||
+	    ldns_rr_list_rr_count(l) >= DP_TRACE_MAX_RECORDS) {
 		ldns_rr_free(rr);
 		return true;
 	}
