@@ -521,13 +521,66 @@ sig_why(const char *what, const struct dp_trace_sig *s, time_t now)
 	}
 }
 
+/* ---- denial of existence ---- */
+
+/*
+ * ldns_dnssec_verify_denial_nsec3_match for a NODATA answer (RFC 5155
+ * sections 8.5 to 8.7) of type at q's owner, without its leaks: libldns
+ * 1.8 loses the hashed name when the NSEC3 at the name's hash proves it,
+ * and, for a DS, when no closest encloser is proven.  Those two cases are
+ * judged here as libldns would (the first record's parameters and zone),
+ * the rest by libldns.
+ */
+static ldns_status
+nsec3_nodata(ldns_rr *q, ldns_rr_list *nsec3s, uint16_t type, ldns_rr **match)
+{
+	ldns_rr *first = ldns_rr_list_rr(nsec3s, 0);
+	ldns_rdf *hashed, *zone = NULL, *ce;
+	ldns_rr_list *none;
+	ldns_status st;
+	size_t i;
+
+	*match = NULL;
+	if (first == NULL)
+		return LDNS_STATUS_DNSSEC_NSEC_RR_NOT_COVERED;
+	if ((hashed = ldns_nsec3_hash_name_frm_nsec3(first, ldns_rr_owner(q))) != NULL &&
+	    (zone = ldns_dname_left_chop(ldns_rr_owner(first))) != NULL &&
+	    ldns_dname_cat(hashed, zone) == LDNS_STATUS_OK)
+		for (i = 0; i < ldns_rr_list_rr_count(nsec3s) && *match == NULL; i++) {
+			ldns_rr *n = ldns_rr_list_rr(nsec3s, i);
+			ldns_rdf *bm = ldns_nsec3_bitmap(n);
+
+			if (same_name(hashed, ldns_rr_owner(n)) &&
+			    !ldns_nsec_bitmap_covers_type(bm, (ldns_rr_type)type) &&
+			    !ldns_nsec_bitmap_covers_type(bm, LDNS_RR_TYPE_CNAME))
+				*match = n;
+		}
+	ldns_rdf_deep_free(hashed);
+	ldns_rdf_deep_free(zone);
+	if (*match != NULL)
+		return LDNS_STATUS_OK;
+	if (type == LDNS_RR_TYPE_DS) {
+		if ((ce = ldns_dnssec_nsec3_closest_encloser(ldns_rr_owner(q),
+		    (ldns_rr_type)type, nsec3s)) == NULL)
+			return LDNS_STATUS_NSEC3_ERR;
+		ldns_rdf_deep_free(ce);
+	}
+	/* Its signatures are judged apart: none are passed (libldns does not read them). */
+	if ((none = ldns_rr_list_new()) == NULL)
+		return LDNS_STATUS_MEM_ERR;
+	st = ldns_dnssec_verify_denial_nsec3_match(q, nsec3s, none, LDNS_RCODE_NOERROR,
+	    (ldns_rr_type)type, true, match);
+	ldns_rr_list_free(none);
+	return st;
+}
+
 /* ---- zone cuts ---- */
 
 /* Whether a DS at name is denied by an NSEC or NSEC3 of the parent: "NSEC", "NSEC3", NULL. */
 static const char *
 ds_denial(const struct pool *p, const ldns_rdf *name, ldns_rr_list **denial)
 {
-	ldns_rr_list *nsec3s, *none = NULL;
+	ldns_rr_list *nsec3s;
 	ldns_rr *q, *match = NULL;
 	size_t i;
 
@@ -558,10 +611,9 @@ ds_denial(const struct pool *p, const ldns_rdf *name, ldns_rr_list **denial)
 	ldns_rr_set_owner(q, ldns_rdf_clone(name));
 	ldns_rr_set_type(q, LDNS_RR_TYPE_DS);
 	ldns_rr_set_question(q, true);
-	/* The signatures are judged apart (judge_delegation): none are passed. */
-	if ((none = ldns_rr_list_new()) != NULL &&
-	    ldns_dnssec_verify_denial_nsec3_match(q, nsec3s, none, LDNS_RCODE_NOERROR,
-	    LDNS_RR_TYPE_DS, true, &match) == LDNS_STATUS_OK && match != NULL) {
+	/* The signatures are judged apart (judge_delegation). */
+	if (nsec3_nodata(q, nsec3s, LDNS_RR_TYPE_DS, &match) == LDNS_STATUS_OK &&
+	    match != NULL) {
 		ldns_rdf *bm = ldns_nsec3_bitmap(match);
 
 		if (bm != NULL && ldns_nsec_bitmap_covers_type(bm, LDNS_RR_TYPE_NS) &&
@@ -569,7 +621,6 @@ ds_denial(const struct pool *p, const ldns_rdf *name, ldns_rr_list **denial)
 			*denial = select_rrs(p->all, ldns_rr_owner(match), LDNS_RR_TYPE_NSEC3, 0);
 	}
 	ldns_rr_free(q);
-	ldns_rr_list_free(none);
 	ldns_rr_list_free(nsec3s);
 	return *denial != NULL ? "NSEC3" : NULL;
 }
@@ -1139,7 +1190,7 @@ judge_denial(struct dp_trace *t, const struct pool *p, const ldns_rdf *name, uin
 {
 	struct dp_trace_rrset *proof = NULL;
 	ldns_rr_list *nsecs, *sigs;
-	ldns_rr *q;
+	ldns_rr *q, *match;
 	ldns_status st;
 	char *owner, tbuf[32];
 	bool nsec3 = false, all_secure = true;
@@ -1188,9 +1239,13 @@ judge_denial(struct dp_trace *t, const struct pool *p, const ldns_rdf *name, uin
 	ldns_rr_set_owner(q, ldns_rdf_clone(name));
 	ldns_rr_set_type(q, (ldns_rr_type)type);
 	ldns_rr_set_question(q, true);
-	st = nsec3 ? ldns_dnssec_verify_denial_nsec3(q, nsecs, sigs,
-	    (ldns_pkt_rcode)p->rcode, (ldns_rr_type)type, p->rcode == LDNS_RCODE_NOERROR) :
-	    ldns_dnssec_verify_denial(q, nsecs, sigs);
+	if (!nsec3)
+		st = ldns_dnssec_verify_denial(q, nsecs, sigs);
+	else if (p->rcode == LDNS_RCODE_NOERROR)
+		st = nsec3_nodata(q, nsecs, type, &match);
+	else
+		st = ldns_dnssec_verify_denial_nsec3(q, nsecs, sigs, (ldns_pkt_rcode)p->rcode,
+		    (ldns_rr_type)type, false);
 	free(proof->why);
 	if (st == LDNS_STATUS_OK)
 		proof->why = p->rcode == LDNS_RCODE_NXDOMAIN ?
