@@ -195,13 +195,55 @@ unselect(ldns_rr_list *l)
 
 /* ---- the pool ---- */
 
+/* Whether the windows of a type bitmap fit in it (libldns reads past one that does not). */
+static bool
+bitmap_fits(const ldns_rdf *bm)
+{
+	const uint8_t *d = ldns_rdf_data(bm);
+	size_t n = ldns_rdf_size(bm), i = 0;
+
+	while (i < n) {
+		if (n - i < 2 || n - i - 2 < d[i + 1])
+			return false;
+		i += 2 + (size_t)d[i + 1];
+	}
+	return true;
+}
+
+/*
+ * Whether libldns's denial functions can take rr.  They trust the fields
+ * of an NSEC or NSEC3: an NSEC3 hash they cannot compute (an algorithm
+ * but SHA-1, RFC 5155 section 8.1 says to ignore those), a next hash
+ * that is no SHA-1 digest, an NSEC3 at the root (no zone above it) or a
+ * bitmap whose windows overrun it crash them or read past the record.
+ */
+static bool
+rr_usable(const ldns_rr *rr)
+{
+	const ldns_rdf *next;
+
+	switch (rr_type(rr)) {
+	case LDNS_RR_TYPE_NSEC:
+		return ldns_rr_rd_count(rr) < 2 || bitmap_fits(ldns_rr_rdf(rr, 1));
+	case LDNS_RR_TYPE_NSEC3:
+		next = ldns_rr_rdf(rr, 4);
+		return ldns_rr_rd_count(rr) >= 5 && ldns_nsec3_algorithm(rr) == LDNS_SHA1 &&
+		    ldns_dname_label_count(ldns_rr_owner(rr)) > 0 && ldns_rdf_size(next) ==
+		    1 + LDNS_SHA1_DIGEST_LENGTH && ldns_rdf_data(next)[0] == LDNS_SHA1_DIGEST_LENGTH &&
+		    (ldns_rr_rd_count(rr) < 6 || bitmap_fits(ldns_rr_rdf(rr, 5)));
+	default:
+		return true;
+	}
+}
+
 static bool
 pool_add(ldns_rr_list *l, ldns_rr *rr)
 {
 	size_t i;
 
 	/* getdns puts an empty DS "\# 0" at an insecure name: no record. */
-	if (ldns_rr_rd_count(rr) == 0 || ldns_rr_list_rr_count(l) >= DP_TRACE_MAX_RECORDS) {
+	if (ldns_rr_rd_count(rr) == 0 || !rr_usable(rr) ||
+	    ldns_rr_list_rr_count(l) >= DP_TRACE_MAX_RECORDS) {
 		ldns_rr_free(rr);
 		return true;
 	}
@@ -479,13 +521,66 @@ sig_why(const char *what, const struct dp_trace_sig *s, time_t now)
 	}
 }
 
+/* ---- denial of existence ---- */
+
+/*
+ * ldns_dnssec_verify_denial_nsec3_match for a NODATA answer (RFC 5155
+ * sections 8.5 to 8.7) of type at q's owner, without its leaks: libldns
+ * 1.8 loses the hashed name when the NSEC3 at the name's hash proves it,
+ * and, for a DS, when no closest encloser is proven.  Those two cases are
+ * judged here as libldns would (the first record's parameters and zone),
+ * the rest by libldns.
+ */
+static ldns_status
+nsec3_nodata(ldns_rr *q, ldns_rr_list *nsec3s, uint16_t type, ldns_rr **match)
+{
+	ldns_rr *first = ldns_rr_list_rr(nsec3s, 0);
+	ldns_rdf *hashed, *zone = NULL, *ce;
+	ldns_rr_list *none;
+	ldns_status st;
+	size_t i;
+
+	*match = NULL;
+	if (first == NULL)
+		return LDNS_STATUS_DNSSEC_NSEC_RR_NOT_COVERED;
+	if ((hashed = ldns_nsec3_hash_name_frm_nsec3(first, ldns_rr_owner(q))) != NULL &&
+	    (zone = ldns_dname_left_chop(ldns_rr_owner(first))) != NULL &&
+	    ldns_dname_cat(hashed, zone) == LDNS_STATUS_OK)
+		for (i = 0; i < ldns_rr_list_rr_count(nsec3s) && *match == NULL; i++) {
+			ldns_rr *n = ldns_rr_list_rr(nsec3s, i);
+			ldns_rdf *bm = ldns_nsec3_bitmap(n);
+
+			if (same_name(hashed, ldns_rr_owner(n)) &&
+			    !ldns_nsec_bitmap_covers_type(bm, (ldns_rr_type)type) &&
+			    !ldns_nsec_bitmap_covers_type(bm, LDNS_RR_TYPE_CNAME))
+				*match = n;
+		}
+	ldns_rdf_deep_free(hashed);
+	ldns_rdf_deep_free(zone);
+	if (*match != NULL)
+		return LDNS_STATUS_OK;
+	if (type == LDNS_RR_TYPE_DS) {
+		if ((ce = ldns_dnssec_nsec3_closest_encloser(ldns_rr_owner(q),
+		    (ldns_rr_type)type, nsec3s)) == NULL)
+			return LDNS_STATUS_NSEC3_ERR;
+		ldns_rdf_deep_free(ce);
+	}
+	/* Its signatures are judged apart: none are passed (libldns does not read them). */
+	if ((none = ldns_rr_list_new()) == NULL)
+		return LDNS_STATUS_MEM_ERR;
+	st = ldns_dnssec_verify_denial_nsec3_match(q, nsec3s, none, LDNS_RCODE_NOERROR,
+	    (ldns_rr_type)type, true, match);
+	ldns_rr_list_free(none);
+	return st;
+}
+
 /* ---- zone cuts ---- */
 
 /* Whether a DS at name is denied by an NSEC or NSEC3 of the parent: "NSEC", "NSEC3", NULL. */
 static const char *
 ds_denial(const struct pool *p, const ldns_rdf *name, ldns_rr_list **denial)
 {
-	ldns_rr_list *nsec3s, *none = NULL;
+	ldns_rr_list *nsec3s;
 	ldns_rr *q, *match = NULL;
 	size_t i;
 
@@ -516,10 +611,9 @@ ds_denial(const struct pool *p, const ldns_rdf *name, ldns_rr_list **denial)
 	ldns_rr_set_owner(q, ldns_rdf_clone(name));
 	ldns_rr_set_type(q, LDNS_RR_TYPE_DS);
 	ldns_rr_set_question(q, true);
-	/* The signatures are judged apart (judge_delegation): none are passed. */
-	if ((none = ldns_rr_list_new()) != NULL &&
-	    ldns_dnssec_verify_denial_nsec3_match(q, nsec3s, none, LDNS_RCODE_NOERROR,
-	    LDNS_RR_TYPE_DS, true, &match) == LDNS_STATUS_OK && match != NULL) {
+	/* The signatures are judged apart (judge_delegation). */
+	if (nsec3_nodata(q, nsec3s, LDNS_RR_TYPE_DS, &match) == LDNS_STATUS_OK &&
+	    match != NULL) {
 		ldns_rdf *bm = ldns_nsec3_bitmap(match);
 
 		if (bm != NULL && ldns_nsec_bitmap_covers_type(bm, LDNS_RR_TYPE_NS) &&
@@ -527,7 +621,6 @@ ds_denial(const struct pool *p, const ldns_rdf *name, ldns_rr_list **denial)
 			*denial = select_rrs(p->all, ldns_rr_owner(match), LDNS_RR_TYPE_NSEC3, 0);
 	}
 	ldns_rr_free(q);
-	ldns_rr_list_free(none);
 	ldns_rr_list_free(nsec3s);
 	return *denial != NULL ? "NSEC3" : NULL;
 }
@@ -728,23 +821,47 @@ keys_fill(struct dp_trace_zone *z, const ldns_rr_list *keys)
 	z->nkeys = n;
 }
 
-/* Whether one valid RRSIG over the DNSKEY RRset is by a vouched key. */
+/*
+ * Whether one valid RRSIG over the DNSKEY RRset (keys; sigs in the order
+ * of z->key_sigs) is by a vouched key.  A signature naming a vouched
+ * key's tag and algorithm is checked again with the vouched keys alone:
+ * else another key of that tag in the RRset, which anyone can make (tags
+ * are 16 bits), would pass for the one the DS or anchor names.
+ */
 static bool
-keys_self_signed(struct dp_trace_zone *z)
+keys_self_signed(struct dp_trace_zone *z, ldns_rr_list *keys, const ldns_rr_list *sigs,
+    time_t now)
 {
+	ldns_rr_list *vouched;
 	size_t i, j;
 	bool ok = false;
 
-	for (i = 0; i < z->nkey_sigs; i++) {
-		if (z->key_sigs[i].status != DP_SIG_VALID)
+	if ((vouched = ldns_rr_list_new()) == NULL)
+		return false;
+	for (j = 0; j < z->nkeys && j < ldns_rr_list_rr_count(keys); j++)
+		if (z->keys[j].vouched)
+			ldns_rr_list_push_rr(vouched, ldns_rr_list_rr(keys, j));
+	for (i = 0; i < z->nkey_sigs && i < ldns_rr_list_rr_count(sigs); i++) {
+		struct dp_trace_sig *s = &z->key_sigs[i];
+		bool named = false;
+
+		if (s->status != DP_SIG_VALID)
 			continue;
 		for (j = 0; j < z->nkeys; j++)
-			if (z->keys[j].tag == z->key_sigs[i].tag &&
-			    z->keys[j].alg == z->key_sigs[i].alg) {
+			named = named || (z->keys[j].vouched && z->keys[j].tag == s->tag &&
+			    z->keys[j].alg == s->alg);
+		if (named) {
+			s->status = sig_check(keys, ldns_rr_list_rr(sigs, i), vouched, now, NULL);
+			ok = ok || s->status == DP_SIG_VALID;
+		}
+		if (s->status != DP_SIG_VALID)
+			continue;
+		for (j = 0; j < z->nkeys; j++)
+			if (z->keys[j].tag == s->tag && z->keys[j].alg == s->alg &&
+			    (z->keys[j].vouched || !named))
 				z->keys[j].signs_keys = true;
-				ok = ok || z->keys[j].vouched;
-			}
 	}
+	ldns_rr_list_free(vouched);
 	return ok;
 }
 
@@ -756,6 +873,7 @@ judge_keys(struct dp_trace_zone *z, struct cut *c, const struct pool *p,
 	char dss[512], tags[256], what[DP_NAME_TEXT_MAX + 16];
 	ldns_rr_list *sigs;
 	size_t i;
+	bool ok;
 
 	c->keys = select_rrs(p->all, c->name, LDNS_RR_TYPE_DNSKEY, 0);
 	if (c->keys == NULL)
@@ -784,8 +902,9 @@ judge_keys(struct dp_trace_zone *z, struct cut *c, const struct pool *p,
 	if ((sigs = select_rrs(p->all, c->name, LDNS_RR_TYPE_RRSIG, LDNS_RR_TYPE_DNSKEY)) == NULL)
 		return;
 	sigs_judge(c->keys, sigs, c->keys, now, &z->key_sigs, &z->nkey_sigs);
+	ok = keys_self_signed(z, c->keys, sigs, now);
 	unselect(sigs);
-	if (keys_self_signed(z)) {
+	if (ok) {
 		z->link = DP_LINK_SECURE;
 		c->keys_valid = true;
 		return;
@@ -952,8 +1071,14 @@ judge_rrset(struct dp_trace *t, struct dp_trace_rrset *r, const ldns_rdf *owner,
 		goto out;
 	r->nrrs = ldns_rr_list_rr_count(rrs);
 	snprintf(what, sizeof(what), "%s %s", r->owner, type_text(type, tbuf, sizeof(tbuf)));
-	zi = ldns_rr_list_rr_count(sigs) > 0 ?
-	    cut_find(cuts, t->nzones, ldns_rr_rrsig_signame(ldns_rr_list_rr(sigs, 0))) : -1;
+	zi = -1;
+	if (ldns_rr_list_rr_count(sigs) > 0) {
+		const ldns_rdf *signer = ldns_rr_rrsig_signame(ldns_rr_list_rr(sigs, 0));
+
+		/* RFC 4035 section 5.3.1: the signer is the owner's zone, at or above it. */
+		if (same_name(signer, owner) || ldns_dname_is_subdomain(owner, signer))
+			zi = cut_find(cuts, t->nzones, signer);
+	}
 	if (zi < 0)
 		zi = cut_enclosing(cuts, t->nzones, owner);
 	if (zi < 0) {
@@ -1065,7 +1190,7 @@ judge_denial(struct dp_trace *t, const struct pool *p, const ldns_rdf *name, uin
 {
 	struct dp_trace_rrset *proof = NULL;
 	ldns_rr_list *nsecs, *sigs;
-	ldns_rr *q;
+	ldns_rr *q, *match;
 	ldns_status st;
 	char *owner, tbuf[32];
 	bool nsec3 = false, all_secure = true;
@@ -1114,9 +1239,13 @@ judge_denial(struct dp_trace *t, const struct pool *p, const ldns_rdf *name, uin
 	ldns_rr_set_owner(q, ldns_rdf_clone(name));
 	ldns_rr_set_type(q, (ldns_rr_type)type);
 	ldns_rr_set_question(q, true);
-	st = nsec3 ? ldns_dnssec_verify_denial_nsec3(q, nsecs, sigs,
-	    (ldns_pkt_rcode)p->rcode, (ldns_rr_type)type, p->rcode == LDNS_RCODE_NOERROR) :
-	    ldns_dnssec_verify_denial(q, nsecs, sigs);
+	if (!nsec3)
+		st = ldns_dnssec_verify_denial(q, nsecs, sigs);
+	else if (p->rcode == LDNS_RCODE_NOERROR)
+		st = nsec3_nodata(q, nsecs, type, &match);
+	else
+		st = ldns_dnssec_verify_denial_nsec3(q, nsecs, sigs, (ldns_pkt_rcode)p->rcode,
+		    (ldns_rr_type)type, false);
 	free(proof->why);
 	if (st == LDNS_STATUS_OK)
 		proof->why = p->rcode == LDNS_RCODE_NXDOMAIN ?
