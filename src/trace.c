@@ -227,7 +227,9 @@ rr_usable(const ldns_rr *rr)
 		return ldns_rr_rd_count(rr) < 2 || bitmap_fits(ldns_rr_rdf(rr, 1));
 	case LDNS_RR_TYPE_NSEC3:
 		next = ldns_rr_rdf(rr, 4);
+		/* RFC 9276 section 3.2: validators may treat more iterations as insecure. */
 		return ldns_rr_rd_count(rr) >= 5 && ldns_nsec3_algorithm(rr) == LDNS_SHA1 &&
+		    ldns_nsec3_iterations(rr) <= DP_TRACE_MAX_NSEC3_ITERATIONS &&
 		    ldns_dname_label_count(ldns_rr_owner(rr)) > 0 && ldns_rdf_size(next) ==
 		    1 + LDNS_SHA1_DIGEST_LENGTH && ldns_rdf_data(next)[0] == LDNS_SHA1_DIGEST_LENGTH &&
 		    (ldns_rr_rd_count(rr) < 6 || bitmap_fits(ldns_rr_rdf(rr, 5)));
@@ -882,8 +884,9 @@ judge_keys(struct dp_trace_zone *z, struct cut *c, const struct pool *p,
 	ds_match(z, ds, c->keys, anchor);
 	if (ldns_rr_list_rr_count(c->keys) == 0) {
 		z->link = DP_LINK_MISSING;
-		z->why = xasprintf("%s has a DS RRset but the chain holds no DNSKEY RRset "
-		    "of it (its servers gave none)", z->name);
+		z->why = xasprintf("%s has %s but the chain holds no DNSKEY RRset "
+		    "of it (its servers gave none)", z->name, anchor ? "a trust anchor" :
+		    "a DS RRset");
 		return;
 	}
 	if (!ds_any_status(z, DP_DSREC_MATCH)) {
@@ -1264,20 +1267,119 @@ judge_denial(struct dp_trace *t, const struct pool *p, const ldns_rdf *name, uin
 	free(owner);
 }
 
+/* Whether an RRSIG over type at owner in list has fewer labels than owner: a wildcard's. */
+static bool
+expanded(const ldns_rr_list *list, const ldns_rdf *owner, uint16_t type)
+{
+	size_t i;
+
+	for (i = 0; i < ldns_rr_list_rr_count(list); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(list, i);
+
+		if (rr_type(rr) == LDNS_RR_TYPE_RRSIG && ldns_rr_rd_count(rr) >= 9 &&
+		    sig_covered(rr) == type && same_name(ldns_rr_owner(rr), owner) &&
+		    ldns_rdf2native_int8(ldns_rr_rrsig_labels(rr)) < ldns_dname_label_count(owner))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * RFC 4035 section 5.3.4: an answer expanded from a wildcard is secure
+ * only with a signed NSEC proving that the name asked does not exist.
+ * The NSEC case is checked (libldns's cover test, the NSEC's signature
+ * with the zone's keys); an NSEC3 proof is not, and says so.
+ */
+/* Whether a signed NSEC (by keys) in the authority section covers name. */
+static bool
+nsec_proves_absent(const struct pool *p, const ldns_rdf *name, const ldns_rr_list *keys,
+    time_t now)
+{
+	size_t k, s;
+	bool proven = false;
+
+	for (k = 0; k < ldns_rr_list_rr_count(p->authority) && !proven; k++) {
+		ldns_rr *nsec = ldns_rr_list_rr(p->authority, k);
+		ldns_rr_list *set, *sigs;
+
+		if (rr_type(nsec) != LDNS_RR_TYPE_NSEC || !ldns_nsec_covers_name(nsec, name))
+			continue;
+		set = select_rrs(p->authority, ldns_rr_owner(nsec), LDNS_RR_TYPE_NSEC, 0);
+		sigs = select_rrs(p->authority, ldns_rr_owner(nsec), LDNS_RR_TYPE_RRSIG,
+		    LDNS_RR_TYPE_NSEC);
+		for (s = 0; set != NULL && sigs != NULL && s < ldns_rr_list_rr_count(sigs) &&
+		    !proven; s++)
+			proven = sig_check(set, ldns_rr_list_rr(sigs, s), keys, now, NULL) ==
+			    DP_SIG_VALID;
+		unselect(set);
+		unselect(sigs);
+	}
+	return proven;
+}
+
+/*
+ * RFC 4035 section 5.3.4: an answer expanded from a wildcard is secure
+ * only with a signed NSEC proving that the name asked does not exist.
+ * The NSEC case is checked (libldns's cover test, the NSEC's signature
+ * with the zone's keys); an NSEC3 proof is not, and the trace says so.
+ */
+static void
+judge_wildcards(struct dp_trace *t, const struct pool *p, const struct cut *cuts, time_t now)
+{
+	char tbuf[32];
+	size_t i;
+
+	for (i = 0; i < t->nrrsets; i++) {
+		struct dp_trace_rrset *r = &t->rrsets[i];
+		ldns_rdf *owner = NULL, *zone = NULL;
+		int zi;
+
+		if (r->link != DP_LINK_SECURE || r->zone == NULL ||
+		    (owner = ldns_dname_new_frm_str(r->owner)) == NULL ||
+		    (zone = ldns_dname_new_frm_str(r->zone)) == NULL ||
+		    !expanded(p->answer, owner, r->type) ||
+		    (zi = cut_find(cuts, t->nzones, zone)) < 0) {
+			ldns_rdf_deep_free(owner);
+			ldns_rdf_deep_free(zone);
+			continue;
+		}
+		free(r->why);
+		if (nsec_proves_absent(p, owner, cuts[zi].keys, now))
+			r->why = xasprintf("expanded from a wildcard; a signed NSEC proves that %s "
+			    "does not exist", r->owner);
+		else {
+			r->link = DP_LINK_MISSING;
+			r->why = xasprintf("%s %s is expanded from a wildcard, and no signed NSEC in "
+			    "the reply proves that %s does not exist (an NSEC3 proof is not checked "
+			    "here)", r->owner, type_text(r->type, tbuf, sizeof(tbuf)), r->owner);
+		}
+		ldns_rdf_deep_free(owner);
+		ldns_rdf_deep_free(zone);
+	}
+}
+
 /* The name each RRset hangs from: its signer, else its owner. */
 static void
 cuts_for_section(struct cut *cuts, size_t *n, const struct dp_trace_anchors *a,
     const struct pool *p, const ldns_rr_list *section)
 {
-	size_t i;
+	const ldns_rdf *leaf, *seen[DP_TRACE_MAX_RRSETS];
+	size_t i, j, nseen = 0;
 
 	for (i = 0; i < ldns_rr_list_rr_count(section); i++) {
 		ldns_rr *rr = ldns_rr_list_rr(section, i);
 
-		if (rr_type(rr) == LDNS_RR_TYPE_RRSIG && ldns_rr_rd_count(rr) >= 9)
-			cuts_add_path(cuts, n, a, p, ldns_rr_rrsig_signame(rr));
-		else
-			cuts_add_path(cuts, n, a, p, ldns_rr_owner(rr));
+		leaf = rr_type(rr) == LDNS_RR_TYPE_RRSIG && ldns_rr_rd_count(rr) >= 9 ?
+		    ldns_rr_rrsig_signame(rr) : ldns_rr_owner(rr);
+		/* Each name's ancestors once: a reply of many records has few names. */
+		for (j = 0; j < nseen && !same_name(seen[j], leaf); j++)
+			;
+		if (j < nseen)
+			continue;
+		if (nseen == DP_TRACE_MAX_RRSETS)
+			return;
+		seen[nseen++] = leaf;
+		cuts_add_path(cuts, n, a, p, leaf);
 	}
 }
 
@@ -1361,6 +1463,7 @@ dp_trace_build(const struct dp_trace_anchors *anchors, const char *qname, uint16
 	for (i = 0; i < n; i++)
 		judge_cut(t, cuts, i, anchors, &p, now);
 	rrsets_add(t, p.answer, cuts, now);
+	judge_wildcards(t, &p, cuts, now);
 	if (negative) {
 		size_t first = t->nrrsets;
 

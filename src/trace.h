@@ -19,23 +19,24 @@
 #include "err.h"
 
 /* A zone cut, an RRset: what its link says. */
+/* The zero value of each enum is the one that claims nothing: never secure by default. */
 enum dp_link {
-	DP_LINK_SECURE = 0,
+	DP_LINK_UNCHECKED = 0,	/* below a broken or missing link */
+	DP_LINK_SECURE,
 	DP_LINK_INSECURE,	/* proven unsigned, or no DS algorithm supported */
 	DP_LINK_BOGUS,		/* the broken link */
-	DP_LINK_MISSING,	/* the records to judge it are not in the chain */
-	DP_LINK_UNCHECKED,	/* below a broken or missing link */
+	DP_LINK_MISSING,	/* the records to judge it are not in the chain (the last) */
 };
 
 /* One RRSIG, as checked against the keys that should have made it. */
 enum dp_sig_status {
-	DP_SIG_VALID = 0,
+	DP_SIG_UNTRUSTED = 0,	/* the signer's keys are not validated: not checked */
+	DP_SIG_VALID,
 	DP_SIG_EXPIRED,
 	DP_SIG_NOT_YET_VALID,
 	DP_SIG_INVALID,		/* the signature does not verify */
 	DP_SIG_NO_KEY,		/* no key with its tag and algorithm in the signer's set */
-	DP_SIG_UNSUPPORTED,	/* an algorithm libldns does not verify */
-	DP_SIG_UNTRUSTED,	/* the signer's keys are not validated: not checked */
+	DP_SIG_UNSUPPORTED,	/* an algorithm libldns does not verify (the last) */
 };
 
 struct dp_trace_sig {
@@ -49,8 +50,8 @@ struct dp_trace_sig {
 };
 
 enum dp_ds_status {
-	DP_DSREC_MATCH = 0,	/* digests a DNSKEY of the child (tag in match) */
-	DP_DSREC_NO_MATCH,
+	DP_DSREC_NO_MATCH = 0,
+	DP_DSREC_MATCH,		/* digests a DNSKEY of the child (tag in match) */
 	DP_DSREC_ALG_UNSUPPORTED,
 	DP_DSREC_DIGEST_UNSUPPORTED,
 };
@@ -123,6 +124,8 @@ struct dp_trace {
 #define DP_TRACE_MAX_ZONES	32
 #define DP_TRACE_MAX_RRSETS	32
 #define DP_TRACE_MAX_RECORDS	1024
+/* RFC 9276 section 3.2 (and unbound's default): NSEC3 past this is not used. */
+#define DP_TRACE_MAX_NSEC3_ITERATIONS	150
 
 /* The trust anchors, read once (DS or DNSKEY records). */
 struct dp_trace_anchors;

@@ -86,7 +86,7 @@ sigs_check(const struct dp_trace_sig *sigs, size_t n)
 		abort();
 	for (i = 0; i < n; i++) {
 		str_check(sigs[i].signer, true);
-		if (sigs[i].status > DP_SIG_UNTRUSTED)
+		if (sigs[i].status > DP_SIG_UNSUPPORTED)
 			abort();
 	}
 }
@@ -121,7 +121,7 @@ trace_check(const struct dp_trace *t)
 		str_check(z->name, true);
 		str_check(z->why, z->link != DP_LINK_SECURE);
 		str_check(z->denial, false);
-		if (z->link > DP_LINK_UNCHECKED || (z->nds > 0 && z->ds == NULL) ||
+		if (z->link > DP_LINK_MISSING || (z->nds > 0 && z->ds == NULL) ||
 		    (z->nkeys > 0 && z->keys == NULL))
 			abort();
 		sigs_check(z->ds_sigs, z->nds_sigs);
@@ -139,7 +139,7 @@ trace_check(const struct dp_trace *t)
 		str_check(r->owner, true);
 		str_check(r->zone, false);
 		str_check(r->why, r->link != DP_LINK_SECURE);
-		if (r->link > DP_LINK_UNCHECKED)
+		if (r->link > DP_LINK_MISSING)
 			abort();
 		sigs_check(r->sigs, r->nsigs);
 		if (r->link == DP_LINK_SECURE && !sigs_valid(r->sigs, r->nsigs))
