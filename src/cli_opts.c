@@ -54,6 +54,8 @@ enum {
 	OPT_SERVERS,
 	OPT_TRACE,
 	OPT_STRICT,
+	OPT_NEXT,
+	OPT_SINCE,
 	OPT_SIG_WARNING,
 };
 
@@ -105,6 +107,8 @@ static const struct option long_options[] = {
 	{ "servers",		no_argument,		NULL, OPT_SERVERS },
 	{ "trace",		no_argument,		NULL, OPT_TRACE },
 	{ "strict",		no_argument,		NULL, OPT_STRICT },
+	{ "next",		required_argument,	NULL, OPT_NEXT },
+	{ "since",		required_argument,	NULL, OPT_SINCE },
 	{ "sig-warning",	required_argument,	NULL, OPT_SIG_WARNING },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ "help",		no_argument,		NULL, 'h' },
@@ -123,6 +127,7 @@ dp_usage(FILE *fp)
 	    "       daneprobe verify [options] --chain FILE|- TARGET\n"
 	    "       daneprobe tlsa [options] --cert FILE | --chain FILE | --key FILE | TARGET\n"
 	    "       daneprobe lint [options] TARGET... | --smtp DOMAIN\n"
+	    "       daneprobe rollover [options] --next FILE TARGET\n"
 	    "options:\n"
 	    "  -4, -6                 use only IPv4 / IPv6 addresses\n"
 	    "  -t, --timeout SECONDS  bound the whole command (default %u)\n"
@@ -160,6 +165,9 @@ dp_usage(FILE *fp)
 	    "      --smtp             lint DOMAIN's MX hosts (RFC 7672) instead of TARGETs\n"
 	    "      --sig-warning DAYS warn of signatures that expire sooner (default %u)\n"
 	    "      --strict           exit 1 on a warning too\n"
+	    "rollover: is it safe to switch to the next chain?\n"
+	    "      --next FILE        the next chain (or key, for a key-only change); twice at most\n"
+	    "      --since TIME       when every server began to serve the new records\n"
 	    "verify: judge a chain from a file (PEM or DER) against the TLSA records\n"
 	    "      --chain FILE       the chain, leaf first (-: stdin)\n"
 	    "      --at TIME          verify as of TIME (YYYY-MM-DD[THH:MM[:SS]Z], UTC)\n"
@@ -195,9 +203,11 @@ parse_command(const char *s, enum dp_command *cmd, struct dp_err *err)
 		*cmd = DP_CMD_TLSA;
 	else if (strcmp(s, "lint") == 0)
 		*cmd = DP_CMD_LINT;
+	else if (strcmp(s, "rollover") == 0)
+		*cmd = DP_CMD_ROLLOVER;
 	else
 		return dp_err_set(err, "unknown command '%.64s' (lookup, check, smtp, verify, "
-		    "tlsa or lint)", s);
+		    "tlsa, lint or rollover)", s);
 	return 0;
 }
 
@@ -359,6 +369,20 @@ parse_deploy_option(int ch, const char *arg, struct dp_config *cfg, struct dp_er
 	case OPT_STRICT:
 		cfg->lint_strict = true;
 		return 0;
+	case OPT_NEXT:
+		if (cfg->nnext == sizeof(cfg->next_files) / sizeof(cfg->next_files[0]))
+			return dp_err_set(err, "--next at most twice (a key and a certificate change)");
+		cfg->next_files[cfg->nnext++] = arg;
+		return 0;
+	case OPT_SINCE:
+		if (cfg->since_given)
+			return dp_err_set(err, "--since once");
+		cfg->since_given = true;
+		if (parse_at(arg, &cfg->since, err) == -1)
+			return -1;
+		if (cfg->since > time(NULL))
+			return dp_err_set(err, "--since %.40s is in the future", arg);
+		return 0;
 	case OPT_SIG_WARNING:
 		if (parse_number(arg, 3650, "--sig-warning", &v, err) == -1)
 			return -1;
@@ -468,6 +492,18 @@ check_deploy_combinations(const struct dp_config *cfg, struct dp_err *err)
 		    "has RFC 7672's rules)");
 	if (cfg->cmd != DP_CMD_LINT && (cfg->lint_strict || cfg->sig_warning_given))
 		return dp_err_set(err, "--strict and --sig-warning are for lint");
+	if (cfg->cmd != DP_CMD_ROLLOVER && (cfg->nnext > 0 || cfg->since_given))
+		return dp_err_set(err, "--next and --since are for rollover");
+	if (cfg->cmd == DP_CMD_ROLLOVER) {
+		if (cfg->nnext == 0)
+			return dp_err_set(err, "rollover needs --next FILE (the next chain or key)");
+		if (cfg->nargs != 1)
+			return dp_err_set(err, "rollover takes one TARGET");
+		if (cfg->target_file != NULL || cfg->save_chain != NULL || cfg->ntlsa_text > 0 ||
+		    cfg->tlsa_file != NULL || cfg->res.trace)
+			return dp_err_set(err, "-f, --save-chain, --tlsa, --tlsa-file and --trace are "
+			    "not for rollover");
+	}
 	if (cfg->cmd == DP_CMD_LINT) {
 		if (cfg->target_file != NULL || cfg->save_chain != NULL || cfg->ntlsa_text > 0 ||
 		    cfg->tlsa_file != NULL || cfg->res.trace)

@@ -19,6 +19,7 @@
 #include "lookup.h"
 #include "outfile.h"
 #include "output.h"
+#include "rollover.h"
 #include "smtp.h"
 #include "tlsacmd.h"
 #include "verify.h"
@@ -286,6 +287,23 @@ run_lint(const struct dp_config *cfg)
 	return code;
 }
 
+static int
+run_rollover(const struct dp_config *cfg)
+{
+	struct dp_rollover_report rep;
+	struct dp_err err;
+	int code;
+
+	if (dp_rollover_run(cfg, &rep, &err) == -1) {
+		dp_rollover_report_clear(&rep);
+		return fail(&err);
+	}
+	code = finish(cfg, dp_renderer_for(cfg->format)->rollover(stdout, cfg, &rep), NULL,
+	    rep.exit_code);
+	dp_rollover_report_clear(&rep);
+	return code;
+}
+
 /* --save-chain is checked before anything goes on the wire (outfile.c). */
 static int
 check_save_chain(const struct dp_config *cfg)
@@ -329,7 +347,7 @@ main(int argc, char *argv[])
 		break;
 	default:
 		print_error(err.msg);
-		fprintf(stderr, "usage: daneprobe lookup|check|smtp|verify|tlsa|lint [options] ... "
+		fprintf(stderr, "usage: daneprobe lookup|check|smtp|verify|tlsa|lint|rollover [options] ... "
 		    "(daneprobe -h for help)\n");
 		return DP_EXIT_USAGE;
 	}
@@ -354,6 +372,8 @@ run(const struct dp_config *cfg)
 		return run_tlsa(cfg);
 	case DP_CMD_LINT:
 		return run_lint(cfg);
+	case DP_CMD_ROLLOVER:
+		return run_rollover(cfg);
 	default:
 		return DP_EXIT_USAGE;
 	}

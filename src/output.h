@@ -13,6 +13,7 @@
 #include "check.h"
 #include "cli_opts.h"
 #include "lintcmd.h"
+#include "rollover.h"
 #include "lookup.h"
 #include "smtp.h"
 #include "tlsacmd.h"
@@ -44,6 +45,8 @@ struct dp_renderer {
 		    const struct dp_gen_report *rep);
 	int	(*lint)(FILE *fp, const struct dp_config *cfg,
 		    const struct dp_lint_report *rep);
+	int	(*rollover)(FILE *fp, const struct dp_config *cfg,
+		    const struct dp_rollover_report *rep);
 };
 
 const struct dp_renderer	*dp_renderer_for(enum dp_format format);

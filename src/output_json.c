@@ -675,6 +675,52 @@ json_lint(FILE *fp, const struct dp_config *cfg, const struct dp_lint_report *re
 	    "targets", targets));
 }
 
+static json_t *
+json_lines(char *const *lines, size_t n)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, jstr(lines[i]));
+	return arr;
+}
+
+/* rollover: ready or not and why, each next source, the lines to add and to remove, when. */
+static int
+json_rollover(FILE *fp, const struct dp_config *cfg, const struct dp_rollover_report *rep)
+{
+	const struct dp_target_result *r = rep->check.ntargets > 0 ? &rep->check.targets[0] : NULL;
+	json_t *next = json_array(), *reasons = json_array();
+	size_t i;
+
+	(void)cfg;
+	for (i = 0; i < rep->nreasons; i++)
+		json_array_append_new(reasons, jstr(rep->reasons[i]));
+	for (i = 0; i < rep->nnext; i++)
+		json_array_append_new(next, json_pack("{s:o, s:b, s:b, s:o, s:o}",
+		    "source", jstr(rep->next[i].source), "key", rep->next[i].is_key,
+		    "matches", rep->next[i].matches, "detail", jstr(rep->next[i].detail),
+		    "publish", json_lines(rep->next[i].add, rep->next[i].nadd)));
+	return json_emit(fp, json_pack("{s:i, s:o, s:i, s:s, s:o, s:b, s:o, s:o, s:b, s:I, s:o, s:o, s:o, s:o}",
+	    "version", DP_JSON_VERSION,
+	    "command", jstr("rollover"),
+	    "exit", rep->exit_code,
+	    "verdict", rep->exit_code == 0 ? "ready" : rep->exit_code == 1 ? "not-ready" :
+	    "could-not-check",
+	    "reasons", reasons,
+	    "now_ok", rep->now_ok,
+	    "next", next,
+	    "remove_after_switch", json_lines(rep->remove, rep->nremove),
+	    "servers_agree", rep->servers_ok,
+	    "ttl", (json_int_t)rep->ttl,
+	    "since", rep->since_given ? json_time_or_null(rep->since) : json_null(),
+	    "earliest_switch", json_time_or_null(rep->earliest),
+	    "target", r != NULL ? json_target(r) : json_null(),
+	    "servers", rep->check.servers != NULL && rep->check.servers[0].owner[0] != '\0' ?
+	    json_servers(&rep->check.servers[0]) : json_null()));
+}
+
 const struct dp_renderer dp_renderer_json = {
 	.format = DP_FMT_JSON,
 	.lookup = json_lookup,
@@ -686,4 +732,5 @@ const struct dp_renderer dp_renderer_json = {
 	.batch_end = json_batch_end,
 	.domain = json_stream_domain,
 	.lint = json_lint,
+	.rollover = json_rollover,
 };

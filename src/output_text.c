@@ -599,6 +599,53 @@ text_lint(FILE *fp, const struct dp_config *cfg, const struct dp_lint_report *re
 	return ferror(fp) ? -1 : 0;
 }
 
+/*
+ * rollover: the verdict, each reason it is not ready, what each next
+ * chain needs published, what can go after the switch, and when.
+ */
+static int
+text_rollover(FILE *fp, const struct dp_config *cfg, const struct dp_rollover_report *rep)
+{
+	const struct dp_target_result *r = rep->check.ntargets > 0 ? &rep->check.targets[0] : NULL;
+	char when[32];
+	size_t i, j;
+
+	if (rep->nreasons == 0)
+		line(fp, "rollover %s: READY", r != NULL ? r->tg.display : "?");
+	else
+		line(fp, "rollover %s: %s: %zu reason%s", r != NULL ? r->tg.display : "?",
+		    rep->exit_code == 1 ? "NOT READY" : "COULD NOT CHECK", rep->nreasons,
+		    rep->nreasons == 1 ? "" : "s");
+	for (i = 0; i < rep->nreasons; i++)
+		line(fp, "  %s", rep->reasons[i]);
+	line(fp, "  now: %s", rep->now_ok ? "every address verifies with the published records" :
+	    "not every address verifies (above)");
+	for (i = 0; i < rep->nnext; i++) {
+		const struct dp_next_result *n = &rep->next[i];
+
+		line(fp, "  next %s%s: %s: %s", n->source, n->is_key ? " (a key)" : "",
+		    n->matches ? "matches" : "does not match", n->detail);
+		if (n->nadd > 0)
+			line(fp, "    publish before the switch:");
+		for (j = 0; j < n->nadd; j++)
+			line(fp, "      %s", n->add[j]);
+	}
+	if (rep->nremove > 0)
+		line(fp, "  after the switch and a TTL, these records can go:");
+	for (i = 0; i < rep->nremove; i++)
+		line(fp, "      %s", rep->remove[i]);
+	if (rep->earliest != 0) {
+		dp_format_time(rep->earliest, when, sizeof(when));
+		line(fp, "  when: TTL %u s; every server serves the records; safe to switch from %s",
+		    rep->ttl, when);
+	}
+	if (cfg->verbose && r != NULL)
+		text_target(fp, cfg, r);
+	if (cfg->verbose && rep->check.servers != NULL && rep->check.servers[0].owner[0] != '\0')
+		text_servers(fp, cfg, &rep->check.servers[0]);
+	return ferror(fp) ? -1 : 0;
+}
+
 const struct dp_renderer dp_renderer_text = {
 	.format = DP_FMT_TEXT,
 	.lookup = text_lookup,
@@ -610,4 +657,5 @@ const struct dp_renderer dp_renderer_text = {
 	.verify = text_verify,
 	.tlsa = text_tlsa,
 	.lint = text_lint,
+	.rollover = text_rollover,
 };

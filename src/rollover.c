@@ -51,16 +51,15 @@ reason(struct dp_rollover_report *rep, const char *fmt, ...)
 static int
 next_load(const char *path, uint64_t deadline_ms, struct next_src *src, struct dp_err *err)
 {
-	struct dp_err kerr;
+	struct dp_err cerr, kerr;
 
 	memset(src, 0, sizeof(*src));
-	if (dp_chain_load(path, deadline_ms, &src->chain, err) == 0)
+	if (dp_chain_load(path, deadline_ms, &src->chain, &cerr) == 0)
 		return 0;
 	if (dp_key_load(path, &src->key, &kerr) == 0)
 		return 0;
-	dp_err_prefix(err, "--next %s: neither a chain (%.200s) nor a key (%.200s)", path,
-	    err->msg, kerr.msg);
-	return -1;
+	return dp_err_set(err, "--next: neither a chain (%.200s) nor a key (%.200s)", cerr.msg,
+	    kerr.msg);
 }
 
 static void
