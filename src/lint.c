@@ -157,6 +157,20 @@ usable(const struct dp_tlsa *rec)
 	return rec->usability == DP_TLSA_USABLE;
 }
 
+/*
+ * Whether rec describes a certificate of chain that its usage can match:
+ * the leaf for an EE usage, a CA above it for a TA usage.
+ */
+static bool
+rec_fits(const struct dp_tlsa *rec, STACK_OF(X509) *chain)
+{
+	unsigned d = rec_depths(rec, chain);
+
+	if (rec->usage == DP_TLSA_PKIX_EE || rec->usage == DP_TLSA_DANE_EE)
+		return (d & 1u) != 0;
+	return (d & ~1u) != 0;
+}
+
 /* "record 2 (3 1 1 c17d8c4e86a8...)" */
 static void
 rec_label(const struct dp_tlsaset *set, size_t i, char *buf, size_t len)
@@ -320,6 +334,9 @@ rule_wildcard(struct lint_ctx *c)
 /*
  * Digest agility: per usage and selector, clients use the strongest
  * matching type present; a chain that matches only a weaker one fails.
+ * Whether the weak record fits the chain is asked of the record, not of
+ * its outcome: a verifier with agility (OpenSSL) ignores it beside the
+ * SHA2-512 record, so it never reports it matched.
  */
 static void
 rule_agility(struct lint_ctx *c, const struct dp_addr_result *a, size_t ai)
@@ -332,7 +349,7 @@ rule_agility(struct lint_ctx *c, const struct dp_addr_result *a, size_t ai)
 		const struct dp_tlsa *weak = &set->recs[i];
 
 		if (!usable(weak) || weak->mtype != DP_TLSA_MT_SHA256 ||
-		    a->records[i] != DP_REC_MATCHED)
+		    (a->records[i] != DP_REC_MATCHED && !rec_fits(weak, a->chain)))
 			continue;
 		for (j = 0; j < set->nrecs; j++) {
 			const struct dp_tlsa *strong = &set->recs[j];
