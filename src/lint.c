@@ -249,7 +249,7 @@ rule_dnssec(struct lint_ctx *c)
 	const struct dp_answer *ans = c->set->ans;
 	char text[LINT_TEXT_MAX];
 
-	if (ans == NULL || c->set->nrecs == 0)
+	if (ans == NULL)
 		return true;
 	if (ans->state == DP_DNSSEC_INSECURE) {
 		snprintf(text, sizeof(text), "the TLSA records of %s are in an insecure zone, or "
@@ -534,13 +534,20 @@ dp_lint_target(const struct dp_target_result *r, const struct dp_lint_opts *o,
 	c.out = out;
 	c.first = out->n;
 	snprintf(c.about, sizeof(c.about), "%s (%s)", r->tg.display, r->tlsa.owner);
-	if (r->tlsa.ans != NULL && r->tlsa.ans->status != DP_LOOKUP_ANSWERED) {
+	/*
+	 * No answer to judge: a timeout, a failure, and also a reply that
+	 * came back with SERVFAIL, an undetermined state or too many records
+	 * (tlsaset.c classifies those as failed lookups).
+	 */
+	if (r->tlsa.ans != NULL && (r->tlsa.ans->status != DP_LOOKUP_ANSWERED ||
+	    r->tlsa.reason == DP_R_TLSA_LOOKUP_FAILED || r->tlsa.reason == DP_R_TLSA_TIMEOUT)) {
 		out->incomplete = true;
 		snprintf(out->incomplete_why, sizeof(out->incomplete_why), "%.60s: %.180s",
 		    r->tg.display, dp_reason_text(r->tlsa.reason));
 		return 0;
 	}
-	if (r->tlsa.nrecs == 0) {
+	/* A bogus answer has no records to show (libunbound's: SERVFAIL), yet clients fail. */
+	if (r->tlsa.nrecs == 0 && (r->tlsa.ans == NULL || r->tlsa.ans->state != DP_DNSSEC_BOGUS)) {
 		if (dp_lint_add(out, "no-tlsa", DP_LINT_NOTE, c.about, "RFC 6698 section 1",
 		    "publish TLSA records (daneprobe tlsa TARGET prints them) in a signed zone",
 		    "%s has no TLSA records: DANE is not in use", r->tlsa.owner) == -1)
