@@ -485,7 +485,8 @@ rule_rollover(struct lint_ctx *c)
 		for (a = 0; a < r->naddrs; a++) {
 			unsigned d;
 
-			if (r->addrs[a].chain == NULL)
+			/* As rule_addresses: without a chain or outcomes it is incomplete. */
+			if (r->addrs[a].chain == NULL || r->addrs[a].records == NULL)
 				continue;
 			checked = true;
 			d = rec_depths(t, r->addrs[a].chain);
