@@ -22,6 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
+#include <openssl/x509.h>
+
 #include "dnsmsg.h"
 #include "lint.h"
 #include "tlsagen.h"
@@ -169,6 +172,38 @@ rec_fits(const struct dp_tlsa *rec, STACK_OF(X509) *chain)
 	if (rec->usage == DP_TLSA_PKIX_EE || rec->usage == DP_TLSA_DANE_EE)
 		return (d & 1u) != 0;
 	return (d & ~1u) != 0;
+}
+
+/*
+ * Whether a full DANE-TA record (2 0 0, 2 1 0) holds the key that signed a
+ * certificate of chain: clients take it as the trust anchor without the
+ * server sending it (RFC 7671 section 5.2.2), so it is an issuer of the
+ * served chain though not in it.  A digest can only name what is sent.
+ */
+static bool
+rec_signed_chain(const struct dp_tlsa *rec, STACK_OF(X509) *chain)
+{
+	const unsigned char *p = rec->data;
+	EVP_PKEY *key = NULL;
+	X509 *ta = NULL;
+	bool signed_one = false;
+	int i;
+
+	if (!usable(rec) || rec->usage != DP_TLSA_DANE_TA || rec->mtype != DP_TLSA_MT_FULL)
+		return false;
+	/* Keep OpenSSL's error queue as it was: a mismatch here is no error. */
+	ERR_set_mark();
+	if (rec->selector == DP_TLSA_SEL_CERT) {
+		if ((ta = d2i_X509(NULL, &p, (long)rec->datalen)) != NULL)
+			key = X509_get_pubkey(ta);
+	} else
+		key = d2i_PUBKEY(NULL, &p, (long)rec->datalen);
+	for (i = 0; key != NULL && i < sk_X509_num(chain) && !signed_one; i++)
+		signed_one = X509_verify(sk_X509_value(chain, i), key) == 1;
+	ERR_pop_to_mark();
+	EVP_PKEY_free(key);
+	X509_free(ta);
+	return signed_one;
 }
 
 /* "record 2 (3 1 1 c17d8c4e86a8...)" */
@@ -467,7 +502,8 @@ rule_addresses(struct lint_ctx *c)
  * RFC 7671 section 8.1: a second record keeps a change from breaking
  * only if it covers another key (a DANE-EE record no served leaf
  * matches) or a CA of the served chain (a DANE-TA record for an issuer
- * or an ancestor).  Other second records look like a scheme and are not.
+ * or an ancestor in it, or a full one for the key that signed one of
+ * it).  Other second records look like a scheme and are not.
  */
 static void
 rule_rollover(struct lint_ctx *c)
@@ -491,7 +527,8 @@ rule_rollover(struct lint_ctx *c)
 			checked = true;
 			d = rec_depths(t, r->addrs[a].chain);
 			names_leaf = names_leaf || (d & 1u);
-			names_ca = names_ca || (d & ~1u);
+			names_ca = names_ca || (d & ~1u) ||
+			    rec_signed_chain(t, r->addrs[a].chain);
 			current = current || r->addrs[a].records[i] == DP_REC_MATCHED;
 		}
 		if (!checked)
