@@ -22,6 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
+#include <openssl/x509.h>
+
 #include "dnsmsg.h"
 #include "lint.h"
 #include "tlsagen.h"
@@ -156,6 +159,52 @@ usable(const struct dp_tlsa *rec)
 	return rec->usability == DP_TLSA_USABLE;
 }
 
+/*
+ * Whether rec describes a certificate of chain that its usage can match:
+ * the leaf for an EE usage, a CA above it for a TA usage.
+ */
+static bool
+rec_fits(const struct dp_tlsa *rec, STACK_OF(X509) *chain)
+{
+	unsigned d = rec_depths(rec, chain);
+
+	if (rec->usage == DP_TLSA_PKIX_EE || rec->usage == DP_TLSA_DANE_EE)
+		return (d & 1u) != 0;
+	return (d & ~1u) != 0;
+}
+
+/*
+ * Whether a full DANE-TA record (2 0 0, 2 1 0) holds the key that signed a
+ * certificate of chain: clients take it as the trust anchor without the
+ * server sending it (RFC 7671 section 5.2.2), so it is an issuer of the
+ * served chain though not in it.  A digest can only name what is sent.
+ */
+static bool
+rec_signed_chain(const struct dp_tlsa *rec, STACK_OF(X509) *chain)
+{
+	const unsigned char *p = rec->data;
+	EVP_PKEY *key = NULL;
+	X509 *ta = NULL;
+	bool signed_one = false;
+	int i;
+
+	if (!usable(rec) || rec->usage != DP_TLSA_DANE_TA || rec->mtype != DP_TLSA_MT_FULL)
+		return false;
+	/* Keep OpenSSL's error queue as it was: a mismatch here is no error. */
+	ERR_set_mark();
+	if (rec->selector == DP_TLSA_SEL_CERT) {
+		if ((ta = d2i_X509(NULL, &p, (long)rec->datalen)) != NULL)
+			key = X509_get_pubkey(ta);
+	} else
+		key = d2i_PUBKEY(NULL, &p, (long)rec->datalen);
+	for (i = 0; key != NULL && i < sk_X509_num(chain) && !signed_one; i++)
+		signed_one = X509_verify(sk_X509_value(chain, i), key) == 1;
+	ERR_pop_to_mark();
+	EVP_PKEY_free(key);
+	X509_free(ta);
+	return signed_one;
+}
+
 /* "record 2 (3 1 1 c17d8c4e86a8...)" */
 static void
 rec_label(const struct dp_tlsaset *set, size_t i, char *buf, size_t len)
@@ -234,7 +283,7 @@ rule_dnssec(struct lint_ctx *c)
 	const struct dp_answer *ans = c->set->ans;
 	char text[LINT_TEXT_MAX];
 
-	if (ans == NULL || c->set->nrecs == 0)
+	if (ans == NULL)
 		return true;
 	if (ans->state == DP_DNSSEC_INSECURE) {
 		snprintf(text, sizeof(text), "the TLSA records of %s are in an insecure zone, or "
@@ -319,6 +368,9 @@ rule_wildcard(struct lint_ctx *c)
 /*
  * Digest agility: per usage and selector, clients use the strongest
  * matching type present; a chain that matches only a weaker one fails.
+ * Whether the weak record fits the chain is asked of the record, not of
+ * its outcome: a verifier with agility (OpenSSL) ignores it beside the
+ * SHA2-512 record, so it never reports it matched.
  */
 static void
 rule_agility(struct lint_ctx *c, const struct dp_addr_result *a, size_t ai)
@@ -331,7 +383,7 @@ rule_agility(struct lint_ctx *c, const struct dp_addr_result *a, size_t ai)
 		const struct dp_tlsa *weak = &set->recs[i];
 
 		if (!usable(weak) || weak->mtype != DP_TLSA_MT_SHA256 ||
-		    a->records[i] != DP_REC_MATCHED)
+		    (a->records[i] != DP_REC_MATCHED && !rec_fits(weak, a->chain)))
 			continue;
 		for (j = 0; j < set->nrecs; j++) {
 			const struct dp_tlsa *strong = &set->recs[j];
@@ -449,7 +501,8 @@ rule_addresses(struct lint_ctx *c)
  * RFC 7671 section 8.1: a second record keeps a change from breaking
  * only if it covers another key (a DANE-EE record no served leaf
  * matches) or a CA of the served chain (a DANE-TA record for an issuer
- * or an ancestor).  Other second records look like a scheme and are not.
+ * or an ancestor in it, or a full one for the key that signed one of
+ * it).  Other second records look like a scheme and are not.
  */
 static void
 rule_rollover(struct lint_ctx *c)
@@ -467,12 +520,14 @@ rule_rollover(struct lint_ctx *c)
 		for (a = 0; a < r->naddrs; a++) {
 			unsigned d;
 
-			if (r->addrs[a].chain == NULL)
+			/* As rule_addresses: without a chain or outcomes it is incomplete. */
+			if (r->addrs[a].chain == NULL || r->addrs[a].records == NULL)
 				continue;
 			checked = true;
 			d = dp_lint_rec_depths(t, r->addrs[a].chain);
 			names_leaf = names_leaf || (d & 1u);
-			names_ca = names_ca || (d & ~1u);
+			names_ca = names_ca || (d & ~1u) ||
+			    rec_signed_chain(t, r->addrs[a].chain);
 			current = current || r->addrs[a].records[i] == DP_REC_MATCHED;
 		}
 		if (!checked)
@@ -516,13 +571,20 @@ dp_lint_target(const struct dp_target_result *r, const struct dp_lint_opts *o,
 	c.out = out;
 	c.first = out->n;
 	snprintf(c.about, sizeof(c.about), "%s (%s)", r->tg.display, r->tlsa.owner);
-	if (r->tlsa.ans != NULL && r->tlsa.ans->status != DP_LOOKUP_ANSWERED) {
+	/*
+	 * No answer to judge: a timeout, a failure, and also a reply that
+	 * came back with SERVFAIL, an undetermined state or too many records
+	 * (tlsaset.c classifies those as failed lookups).
+	 */
+	if (r->tlsa.ans != NULL && (r->tlsa.ans->status != DP_LOOKUP_ANSWERED ||
+	    r->tlsa.reason == DP_R_TLSA_LOOKUP_FAILED || r->tlsa.reason == DP_R_TLSA_TIMEOUT)) {
 		out->incomplete = true;
 		snprintf(out->incomplete_why, sizeof(out->incomplete_why), "%.60s: %.180s",
 		    r->tg.display, dp_reason_text(r->tlsa.reason));
 		return 0;
 	}
-	if (r->tlsa.nrecs == 0) {
+	/* A bogus answer has no records to show (libunbound's: SERVFAIL), yet clients fail. */
+	if (r->tlsa.nrecs == 0 && (r->tlsa.ans == NULL || r->tlsa.ans->state != DP_DNSSEC_BOGUS)) {
 		if (dp_lint_add(out, "no-tlsa", DP_LINT_NOTE, c.about, "RFC 6698 section 1",
 		    "publish TLSA records (daneprobe tlsa TARGET prints them) in a signed zone",
 		    "%s has no TLSA records: DANE is not in use", r->tlsa.owner) == -1)
