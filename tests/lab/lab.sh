@@ -186,25 +186,40 @@ _gen_certs() {
 	_gen_cert expired "$o/CN=expired.secure.example" int v3_leaf "-$((60 * day))" "-$((30 * day))" "$san"
 	_gen_cert wrongname "$o/CN=wrong.example.org" int v3_leaf "-$day" "$((365 * day))" "DNS:wrong.example.org"
 	_gen_cert selfsigned "$o/CN=self.secure.example" self v3_self "-$day" "$((365 * day))" "DNS:self.secure.example"
-	for z in www other expired wrongname; do
+	# For lint and rollover (SPEC.md, Certificates): a second intermediate
+	# and a leaf with a new key below it (the next chain, another issuer);
+	# a leaf with a new key below int (the issuer kept); a root that no
+	# served chain has.
+	_gen_cert int2 "$o/CN=Lab Intermediate CA 2" ca v3_int "-$day" "$((3650 * day))"
+	_gen_cert next "$o/OU=next key/CN=www.secure.example" int2 v3_leaf "-$day" "$((365 * day))" "$san"
+	_gen_cert next-int "$o/OU=next key under int/CN=www.secure.example" int v3_leaf "-$day" "$((365 * day))" "$san"
+	_gen_cert ca2 "$o/CN=Lab Other Root CA" self v3_root "-$day" "$((3650 * day))"
+	for z in www other expired wrongname next-int; do
 		cat "$c/$z.pem" "$c/int.pem" >"$c/$z-chain.pem"
 	done
+	cat "$c/next.pem" "$c/int2.pem" >"$c/next-chain.pem"
 	cp "$c/selfsigned.pem" "$c/selfsigned-chain.pem"
+	openssl pkey -in "$c/next.key" -pubout -out "$c/next.pub"
 }
 
 # _tlsa_data S M CERT: the association data for selector S, matching type M.
+# Each openssl run costs about 10 ms and the zones need dozens of these:
+# the DER is the base64 of CERT's first PEM block (S=1: of the public key
+# openssl prints), the digests come from coreutils. awk reads all its input
+# (no SIGPIPE upstream under pipefail).
 _tlsa_data() {
 	local sel=$1 mt=$2 cert=$3
 	{
 		if [ "$sel" = 0 ]; then
-			openssl x509 -in "$cert" -outform DER
+			cat "$cert"
 		else
-			openssl x509 -in "$cert" -noout -pubkey | openssl pkey -pubin -outform DER
+			openssl x509 -in "$cert" -noout -pubkey
 		fi
-	} | case $mt in
+	} | awk '/^-----BEGIN / { n++; next } n == 1 && !/^-----/' | base64 -d |
+	case $mt in
 		0) od -An -v -tx1 | tr -d ' \n' ;;
-		1) openssl dgst -sha256 -r | cut -d' ' -f1 ;;
-		2) openssl dgst -sha512 -r | cut -d' ' -f1 ;;
+		1) sha256sum | cut -d' ' -f1 ;;
+		2) sha512sum | cut -d' ' -f1 ;;
 	esac
 }
 
@@ -249,6 +264,10 @@ _gen_secure_zone() {
 	other=$(_tlsa_data 1 1 "$D/certs/other.pem")
 	expired=$(_tlsa_data 1 1 "$D/certs/expired.pem")
 	wrongname=$(_tlsa_data 1 1 "$D/certs/wrongname.pem")
+	local other512 other00 ca2
+	other512=$(_tlsa_data 1 2 "$D/certs/other.pem")
+	other00=$(_tlsa_data 0 0 "$D/certs/other.pem")
+	ca2=$(_tlsa_data 1 1 "$D/certs/ca2.pem")
 	{
 		_soa secure.example. ns.secure.example.
 		cat <<-EOF
@@ -301,6 +320,40 @@ _gen_secure_zone() {
 		$tl.tlsacname CNAME $tl.www.secure.example.
 		to-insecure CNAME www.insecure.example.
 		EOF
+		# For lint and rollover (SPEC.md): RRsets to judge against what
+		# 127.0.1.1 serves (www + int), and against a next chain.
+		cat <<-EOF
+		agility A 127.0.1.1
+		$tl.agility TLSA 3 1 1 $www
+		$tl.agility TLSA 3 1 2 $other512
+		ta-leaf A 127.0.1.1
+		$tl.ta-leaf TLSA 2 1 1 $www
+		ee-ca A 127.0.1.1
+		$tl.ee-ca TLSA 3 1 1 ${data[int11]}
+		roll-next A 127.0.1.1
+		$tl.roll-next TLSA 3 1 1 $www
+		$tl.roll-next TLSA 3 1 1 $other
+		roll-issuer A 127.0.1.1
+		$tl.roll-issuer TLSA 3 1 1 $www
+		$tl.roll-issuer TLSA 2 1 1 ${data[int11]}
+		roll-dup A 127.0.1.1
+		$tl.roll-dup TLSA 3 1 1 $www
+		$tl.roll-dup TLSA 3 1 2 ${data[www12]}
+		roll-foreign-ca A 127.0.1.1
+		$tl.roll-foreign-ca TLSA 3 1 1 $www
+		$tl.roll-foreign-ca TLSA 2 1 1 $ca2
+		roll-same A 127.0.1.1
+		$tl.roll-same TLSA 3 1 1 $www
+		$tl.roll-same TLSA 2 1 1 $www
+		ta-roll A 127.0.1.1
+		$tl.ta-roll TLSA 2 1 1 ${data[int11]}
+		big A 127.0.1.1
+		$tl.big TLSA 3 0 0 ${data[www00]}
+		$tl.big TLSA 3 0 0 $other00
+		$tl.big TLSA 2 0 0 ${data[int00]}
+		wild A 127.0.1.1
+		*._tcp.wild TLSA 3 1 1 $www
+		EOF
 		# Hosts with many addresses (limits): 127.0.5.1-49 serve www,
 		# 127.0.5.50 (last in address order) serves other.
 		for i in $(seq 1 50); do
@@ -336,6 +389,8 @@ _gen_child_zone() {
 		EOF
 		if [ "${LAB_MAIL:-0}" = 1 ] && [ "$1" = insecure ]; then
 			echo "mail-insecure MX 10 mx1.secure.example."
+			# secure.example's mail-insecure-host points here.
+			echo "mx A 127.0.2.1"
 		fi
 	} >"$D/zones/$z.zone"
 }
@@ -372,6 +427,10 @@ _gen_mail_records() {
 	mail-mixed MX 20 *.secure.example.
 	mail-long MX 10 $long.secure.example.
 	mail-many MX 10 mx1.secure.example.
+	mail-mixed-tlsa MX 10 mx1.secure.example.
+	mail-mixed-tlsa MX 20 mx-notlsa.secure.example.
+	mx-notlsa A 127.0.2.1
+	mail-insecure-host MX 10 mx.insecure.example.
 	mail-nomx A 127.0.2.1
 	_25._tcp.mail-nomx TLSA 3 1 1 $www
 	dovecot A 127.0.3.1
@@ -532,6 +591,10 @@ _gen_multi_zones() {
 			_soa multi.example. ns1.multi.example. "$2"
 			_ns_records "${ns[@]}"
 			printf 'www A 127.0.1.1\n_443._tcp.www TLSA 3 1 1 %s\n' "$3"
+			# roll: the current version publishes the next key (other)
+			# beside www's, the stale one not yet.
+			printf 'roll A 127.0.1.1\n_443._tcp.roll TLSA 3 1 1 %s\n' "$WWW_TLSA"
+			[ "$1" != multi.example ] || printf '_443._tcp.roll TLSA 3 1 1 %s\n' "$other"
 		} >"$D/zones/$1.zone"
 	done
 	key=$(_keygen multi.example.)
