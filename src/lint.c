@@ -166,7 +166,7 @@ usable(const struct dp_tlsa *rec)
 static bool
 rec_fits(const struct dp_tlsa *rec, STACK_OF(X509) *chain)
 {
-	unsigned d = rec_depths(rec, chain);
+	unsigned d = dp_lint_rec_depths(rec, chain);
 
 	if (rec->usage == DP_TLSA_PKIX_EE || rec->usage == DP_TLSA_DANE_EE)
 		return (d & 1u) != 0;
