@@ -46,6 +46,14 @@ lint_servers(const struct dp_servers_report *s, struct dp_lint_findings *f)
 	return 0;
 }
 
+/* An MX host in an insecure zone without records: mx-insecure says all there is. */
+static bool
+mx_host_insecure(const struct dp_target_result *r)
+{
+	return r->tlsa.ans != NULL && r->tlsa.ans->state == DP_DNSSEC_INSECURE &&
+	    r->tlsa.nrecs == 0;
+}
+
 /* A mail domain's hosts: some with TLSA and some without, or in an insecure zone. */
 static int
 lint_mx_hosts(const struct dp_smtp_report *s, struct dp_lint_findings *f)
@@ -58,8 +66,7 @@ lint_mx_hosts(const struct dp_smtp_report *s, struct dp_lint_findings *f)
 		const struct dp_target_result *r = &c->targets[i];
 		const struct dp_answer *ans = r->tlsa.ans;
 
-		if (ans != NULL && ans->state == DP_DNSSEC_INSECURE && r->tlsa.nrecs == 0 &&
-		    dp_lint_add(f, "mx-insecure", DP_LINT_WARNING, r->tg.display,
+		if (mx_host_insecure(r) && dp_lint_add(f, "mx-insecure", DP_LINT_WARNING, r->tg.display,
 		    "RFC 7672 section 2.2", "move the MX host into a signed zone (with a DS at "
 		    "its parent) and publish its TLSA records", "MX host %s is in an insecure "
 		    "zone: senders cannot use DANE with it, and an attacker who can pick the "
@@ -135,7 +142,8 @@ dp_lint_run(const struct dp_config *cfg, struct dp_lint_report *rep, struct dp_e
 		return -1;
 	c = dp_lint_checks(rep);
 	for (i = 0; i < c->ntargets; i++)
-		if (dp_lint_target(&c->targets[i], &o, &rep->findings) == -1 ||
+		if (((!rep->is_smtp || !mx_host_insecure(&c->targets[i])) &&
+		    dp_lint_target(&c->targets[i], &o, &rep->findings) == -1) ||
 		    (c->servers != NULL && lint_servers(&c->servers[i], &rep->findings) == -1))
 			return dp_err_set(err, "out of memory");
 	if (rep->is_smtp) {
