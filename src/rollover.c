@@ -279,8 +279,7 @@ judge_now(struct dp_rollover_report *rep, const struct dp_target_result *r, bool
 
 /* RFC 7671 section 8.1: every server serves the records, and a TTL has passed since. */
 static void
-judge_when(struct dp_rollover_report *rep, const struct dp_config *cfg,
-    const struct dp_target_result *r, bool *unchecked)
+judge_when(struct dp_rollover_report *rep, const struct dp_config *cfg, bool *unchecked)
 {
 	const struct dp_servers_report *s = rep->check.servers != NULL ? &rep->check.servers[0] :
 	    NULL;
@@ -310,7 +309,6 @@ judge_when(struct dp_rollover_report *rep, const struct dp_config *cfg,
 	else if (rep->earliest > now)
 		reason(rep, "when: the TTL (%u s) since --since has not passed: the switch is safe "
 		    "from %s", rep->ttl, when);
-	(void)r;
 }
 
 int
@@ -359,7 +357,7 @@ dp_rollover_run(const struct dp_config *cfg, struct dp_rollover_report *rep,
 			dp_err_set(err, "out of memory");
 			goto out;
 		}
-		judge_when(rep, cfg, r, &unchecked);
+		judge_when(rep, cfg, &unchecked);
 	}
 	rep->exit_code = rep->nreasons == 0 ? 0 : unchecked ? 3 : 1;
 	rc = 0;
