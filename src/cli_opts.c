@@ -159,7 +159,7 @@ dp_usage(FILE *fp)
 	    "                         bound each query, connect, prelude or handshake\n"
 	    "      --per-address N    connections at once to one address (default %d)\n"
 	    "      --smtp             RFC 7672 rules (SMTP): PKIX-TA/PKIX-EE unusable\n"
-	    "      --servers          lookup, check: ask every authoritative server of the zone too\n"
+	    "      --servers          lookup, check, smtp, lint: ask every authoritative server too\n"
 	    "      --trace            lookup, check, smtp: the chain of trust, link by link\n"
 	    "lint: are the records fit for today and for the next change?\n"
 	    "      --smtp             lint DOMAIN's MX hosts (RFC 7672) instead of TARGETs\n"
