@@ -3,7 +3,7 @@
  * (options may follow the operands), checked for combinations that make
  * no sense, and turned into a struct dp_config.  The defaults, the options
  * check_dane has too and the checks across them are options.c's; this file
- * holds daneprobe's own: the command, --json, --proto, --tlsa,
+ * holds daneprobe's own: the command, --format (--json), --proto, --tlsa,
  * --tlsa-file, --save-chain, --name, and what each command allows.
  * Nothing here touches the network or the file system beyond naming files.
  */
@@ -25,6 +25,7 @@
 
 enum {
 	OPT_JSON = DP_OPT_FRONT,
+	OPT_FORMAT,
 	OPT_PROTO,
 	OPT_TLSA,
 	OPT_TLSA_FILE,
@@ -75,6 +76,7 @@ static const char short_options[] = DP_COMMON_SHORT_OPTIONS "f:j:qVh";
 static const struct option long_options[] = {
 	DP_COMMON_LONG_OPTIONS,
 	{ "json",		no_argument,		NULL, OPT_JSON },
+	{ "format",		required_argument,	NULL, OPT_FORMAT },
 	{ "proto",		required_argument,	NULL, OPT_PROTO },
 	{ "tlsa",		required_argument,	NULL, OPT_TLSA },
 	{ "tlsa-file",		required_argument,	NULL, OPT_TLSA_FILE },
@@ -132,7 +134,9 @@ dp_usage(FILE *fp)
 	    "  -4, -6                 use only IPv4 / IPv6 addresses\n"
 	    "  -t, --timeout SECONDS  bound the whole command (default %u)\n"
 	    "  -v, --verbose          more detail (chain, records, timings)\n"
-	    "      --json             JSON output\n"
+	    "      --format FORMAT    text (the default), json, or openmetrics: metrics\n"
+	    "                         for Prometheus (check and smtp, not with -f)\n"
+	    "      --json             JSON output (--format json)\n"
 	    "      --backend NAME     resolver backend: getdns or unbound\n"
 	    "      --trust-anchor FILE  DNSSEC trust anchor, DS or DNSKEY (default %s)\n"
 	    "      --resolver ADDR[@PORT]  forward to this resolver (repeatable)\n"
@@ -407,6 +411,17 @@ parse_option(int ch, const char *arg, struct dp_config *cfg, struct dp_err *err)
 	case OPT_JSON:
 		cfg->format = DP_FMT_JSON;
 		break;
+	case OPT_FORMAT:
+		if (strcmp(arg, "text") == 0)
+			cfg->format = DP_FMT_TEXT;
+		else if (strcmp(arg, "json") == 0)
+			cfg->format = DP_FMT_JSON;
+		else if (strcmp(arg, "openmetrics") == 0)
+			cfg->format = DP_FMT_OPENMETRICS;
+		else
+			return dp_err_set(err, "invalid --format '%.40s' (text, json or "
+			    "openmetrics)", arg);
+		break;
 	case OPT_PROTO:
 		if (strcmp(arg, "tcp") != 0 && strcmp(arg, "udp") != 0 &&
 		    strcmp(arg, "sctp") != 0)
@@ -541,11 +556,34 @@ check_deploy_combinations(const struct dp_config *cfg, struct dp_err *err)
 	return 0;
 }
 
+/*
+ * --format openmetrics: one scrape of check's targets or of a mail
+ * domain's MX hosts.  Not with -f: a scrape gives each metric family's
+ * samples together, so a stream would have to hold every result to its
+ * end, and -f is for lists of any length in bounded memory.
+ */
+static int
+check_metrics(const struct dp_config *cfg, struct dp_err *err)
+{
+	if (cfg->format != DP_FMT_OPENMETRICS)
+		return 0;
+	if (cfg->cmd != DP_CMD_CHECK && cfg->cmd != DP_CMD_SMTP)
+		return dp_err_set(err, "--format openmetrics is for check and smtp");
+	if (cfg->target_file != NULL)
+		return dp_err_set(err, "--format openmetrics is not for -f: a scrape gives each "
+		    "metric family's samples together, which a stream cannot; give the targets "
+		    "as operands (for mail, one run a domain)");
+	if (cfg->servers || cfg->res.trace)
+		return dp_err_set(err, "--servers and --trace are not for --format openmetrics "
+		    "(it has no metrics of theirs)");
+	return 0;
+}
+
 /* What each command allows; the checks both front ends make are dp_config_check's. */
 static int
 check_combinations(const struct dp_config *cfg, struct dp_err *err)
 {
-	if (check_deploy_combinations(cfg, err) == -1)
+	if (check_deploy_combinations(cfg, err) == -1 || check_metrics(cfg, err) == -1)
 		return -1;
 	if (cfg->cmd == DP_CMD_LOOKUP && (cfg->ntlsa_text > 0 || cfg->tlsa_file))
 		return dp_err_set(err, "--tlsa and --tlsa-file are for check, not lookup");

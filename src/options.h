@@ -33,6 +33,7 @@ enum dp_command {
 enum dp_format {
 	DP_FMT_TEXT = 0,
 	DP_FMT_JSON,
+	DP_FMT_OPENMETRICS,	/* Prometheus metrics: check and smtp */
 };
 
 enum dp_action {

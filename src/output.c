@@ -14,6 +14,7 @@
 static const struct dp_renderer *const renderers[] = {
 	&dp_renderer_text,
 	&dp_renderer_json,
+	&dp_renderer_metrics,
 };
 
 const struct dp_renderer *

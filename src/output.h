@@ -53,6 +53,16 @@ const struct dp_renderer	*dp_renderer_for(enum dp_format format);
 
 extern const struct dp_renderer dp_renderer_text;
 extern const struct dp_renderer dp_renderer_json;
+/* --format openmetrics: check and smtp only (the other entries are NULL). */
+extern const struct dp_renderer dp_renderer_metrics;
+
+/*
+ * A label value for the metrics: s through the one rule for text we do
+ * not control (textsafe.c), then with backslash, double quote and newline
+ * escaped as the exposition formats want.  Returns a string to free, or
+ * NULL (memory).
+ */
+char	*dp_metrics_label(const char *s);
 
 /* How record i fared at address a: "matched at depth 0", "not matched", "unusable: why". */
 const char	*dp_record_outcome(const struct dp_target_result *r,

@@ -16,7 +16,12 @@ PACKAGES="autoconf automake make gcc pkg-config
 	libssl-dev libgetdns-dev libunbound-dev libldns-dev libevent-dev libjansson-dev
 	dns-root-data ca-certificates openssl mandoc
 	nsd unbound ldnsutils bind9-dnsutils python3 iproute2
-	nagios4-core icinga2-bin icinga2-common"
+	nagios4-core icinga2-bin icinga2-common
+	prometheus python3-prometheus-client"
+# prometheus is there for promtool (no smaller package has it), which checks
+# --format openmetrics in tests/lab/metrics.test; its daemon is not started
+# (policy-rc.d below, and no systemd in a container).  python3-prometheus-client
+# gives the same test a strict OpenMetrics parser.
 # The mail and STARTTLS servers the lab runs (one list, kept in lab.sh).
 PACKAGES="$PACKAGES $(sed -n 's/^LAB_MAIL_PACKAGES="\(.*\)"$/\1/p' tests/lab/lab.sh)"
 # The bulk endpoints' server (LAB_BULK=1), kept in lab.sh too.

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/pem.h>
 
 #include "dnsmsg.h"
 #include "output.h"
@@ -232,7 +233,242 @@ test_golden(void)
 	out = render(&dp_renderer_json, &cfg, &rep, &rc);
 	golden("check.json", out);
 	free(out);
+	out = render(&dp_renderer_metrics, &cfg, &rep, &rc);
+	is_int(rc, 0, "openmetrics: renders");
+	golden("check.prom", out);
+	free(out);
 	dp_check_report_clear(&rep);
+}
+
+/*
+ * True when s is a label value as the exposition formats want it, and
+ * neutral: a backslash only before a backslash, a double quote or n; no
+ * bare double quote; no control byte; UTF-8.
+ */
+static int
+label_ok(const char *s)
+{
+	size_t i;
+
+	if (!dp_text_is_safe(s, DP_TEXT_JSON))
+		return 0;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] == '"')
+			return 0;
+		if (s[i] == '\\' && s[++i] != '\\' && s[i] != '"' && s[i] != 'n')
+			return 0;
+	}
+	return 1;
+}
+
+/* --format openmetrics: every label value through one function, fed hostile text. */
+static void
+test_metrics_label(void)
+{
+	static const struct {
+		const char *in, *want, *what;
+	} cases[] = {
+		{ "www.example.com:443", "www.example.com:443", "plain text unchanged" },
+		{ "a\"b", "a\\\"b", "a double quote escaped" },
+		{ "a\\b", "a\\\\b", "a backslash doubled" },
+		{ "a\nb", "a\\\\x0ab", "a newline neutralised, and its backslash escaped" },
+		{ "\x1b[2J\r\t\x7f", "\\\\x1b[2J\\\\x0d\\\\x09\\\\x7f",
+		    "control bytes neutralised" },
+		{ "\xff\xfe x", "\\\\xff\\\\xfe x", "octets that are not UTF-8" },
+		{ "\xc3", "\\\\xc3", "a sequence cut short" },
+		{ "caf\xc3\xa9 \xe2\x82\xac", "caf\xc3\xa9 \xe2\x82\xac", "UTF-8 kept" },
+		{ "\xc2\x9b" "2J", "\\\\xc2\\\\x9b2J", "a C1 control (CSI)" },
+		{ "x\"} 1\n# EOF\n", "x\\\"} 1\\\\x0a# EOF\\\\x0a",
+		    "text that would close the label and end the scrape stays inside" },
+		{ "\\\"", "\\\\\\\"", "a backslash before a quote: both escaped" },
+		{ "", "", "empty" },
+	};
+	char in[64], *out;
+	size_t i, j, bad = 0;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		out = dp_metrics_label(cases[i].in);
+		is_str(out, cases[i].want, "metrics label: %s", cases[i].what);
+		ok(out != NULL && label_ok(out), "metrics label: %s: well-formed", cases[i].what);
+		free(out);
+	}
+	/* Every octet, in every position a few at a time. */
+	srand(7);
+	for (i = 0; i < 20000; i++) {
+		size_t n = (size_t)rand() % (sizeof(in) - 1);
+
+		for (j = 0; j < n; j++)
+			in[j] = (char)(1 + rand() % 255);
+		in[n] = '\0';
+		if ((out = dp_metrics_label(in)) == NULL || !label_ok(out))
+			bad++;
+		free(out);
+	}
+	is_int(bad, 0, "metrics label: 20000 random strings give well-formed labels");
+}
+
+/* A minimal target: given as input, one address, exit status code. */
+static void
+metrics_target(struct dp_target_result *t, const char *input, const char *addr, int code)
+{
+	struct dp_err err;
+
+	dp_target_parse("www.example.com", 443, &t->tg, &err);
+	snprintf(t->tg.input, sizeof(t->tg.input), "%s", input);
+	t->exit_code = code;
+	t->addr_reason = DP_R_VERIFIED;
+	t->addrs = calloc(1, sizeof(*t->addrs));
+	t->naddrs = 1;
+	snprintf(t->addrs[0].label, sizeof(t->addrs[0].label), "%s", addr);
+	t->addrs[0].family = AF_INET;
+	t->addrs[0].reason = code == DP_EXIT_OK ? DP_R_VERIFIED : DP_R_TLSA_MISMATCH;
+	t->addrs[0].match.depth = -1;
+}
+
+/* Counts the lines of text that begin with prefix. */
+static size_t
+count_lines(const char *text, const char *prefix)
+{
+	const char *p;
+	size_t n = 0;
+
+	for (p = text; p != NULL && *p != '\0'; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (strncmp(p, prefix, strlen(prefix)) == 0)
+			n++;
+	return n;
+}
+
+/* A hostile target name stays inside its label; a target given twice is one series. */
+static void
+test_metrics_render(void)
+{
+	struct dp_check_report rep;
+	struct dp_config cfg;
+	const char *p;
+	char *out;
+	int rc, lines_ok = 1;
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&rep, 0, sizeof(rep));
+	rep.targets = calloc(3, sizeof(*rep.targets));
+	rep.ntargets = 3;
+	metrics_target(&rep.targets[0], "https://www.example.com/\"}\n# EOF\n\\\xff\x1b",
+	    "192.0.2.1:443", DP_EXIT_OK);
+	metrics_target(&rep.targets[1], "www.example.com", "[2001:db8::1]:443", DP_EXIT_FAIL);
+	metrics_target(&rep.targets[2], "www.example.com", "[2001:db8::1]:443", DP_EXIT_FAIL);
+	out = render(&dp_renderer_metrics, &cfg, &rep, &rc);
+	is_int(rc, 0, "openmetrics: a hostile target renders");
+	for (p = out; *p != '\0'; p = strchr(p, '\n') + 1) {
+		char line[1024];
+		size_t len = (size_t)(strchr(p, '\n') - p);
+
+		snprintf(line, sizeof(line), "%.*s", (int)len, p);
+		if ((strncmp(line, "# ", 2) != 0 && strncmp(line, "daneprobe_", 10) != 0) ||
+		    !dp_text_is_safe(line, DP_TEXT_JSON))
+			lines_ok = 0;
+	}
+	ok(lines_ok, "openmetrics: every line a comment or a sample, with no raw control byte");
+	is_int(count_lines(out, "# EOF"), 1, "openmetrics: one # EOF");
+	ok(strlen(out) >= 6 && strcmp(out + strlen(out) - 6, "# EOF\n") == 0,
+	    "openmetrics: # EOF last");
+	ok(strstr(out, "daneprobe_exit_status{target=\"https://www.example.com/\\\"}"
+	    "\\\\x0a# EOF\\\\x0a\\\\\\\\xff\\\\x1b\"} 0\n") != NULL,
+	    "openmetrics: the hostile target escaped in its label");
+	is_int(count_lines(out, "daneprobe_exit_status{"), 2,
+	    "openmetrics: a target given twice is written once");
+	ok(strstr(out, "daneprobe_verified{target=\"www.example.com\",address=\"2001:db8::1\","
+	    "port=\"443\"} 0\n") != NULL, "openmetrics: an IPv6 address without brackets or port");
+	free(out);
+	dp_check_report_clear(&rep);
+}
+
+/* The chain tests/chains/chain.pem (leaf first), or NULL. */
+static STACK_OF(X509) *
+test_chain(void)
+{
+	const char *top = getenv("top_srcdir");
+	STACK_OF(X509) *chain = sk_X509_new_null();
+	char path[4096];
+	X509 *x;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/tests/chains/chain.pem", top ? top : ".");
+	if (chain == NULL || (fp = fopen(path, "r")) == NULL)
+		return chain;
+	while ((x = PEM_read_X509(fp, NULL, NULL, NULL)) != NULL)
+		sk_X509_push(chain, x);
+	fclose(fp);
+	return chain;
+}
+
+/*
+ * smtp as metrics: a mail domain with two MX hosts, one checked (a secure
+ * TLSA answer, an address that verified with a chain and timings), one
+ * that could not be.
+ */
+static void
+test_golden_smtp_metrics(void)
+{
+	struct dp_smtp_report rep;
+	struct dp_target_result *t;
+	struct dp_addr_result *a;
+	struct dp_config cfg;
+	struct dp_err err;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&rep, 0, sizeof(rep));
+	snprintf(rep.domain, sizeof(rep.domain), "example.org.");
+	rep.mx_reason = DP_R_MX_SECURE;
+	rep.exit_code = DP_EXIT_UNCHECKED;
+	rep.hosts = calloc(2, sizeof(*rep.hosts));
+	rep.nhosts = 2;
+	snprintf(rep.hosts[0].host, sizeof(rep.hosts[0].host), "mx1.example.org.");
+	rep.hosts[0].preference = 10;
+	snprintf(rep.hosts[1].host, sizeof(rep.hosts[1].host), "192.0.2.99.");
+	rep.hosts[1].preference = 20;
+	rep.hosts[1].state = DP_MX_UNUSABLE;
+	rep.nunusable = 1;
+	rep.check.targets = calloc(1, sizeof(*rep.check.targets));
+	rep.check.ntargets = 1;
+	rep.check.exit_code = DP_EXIT_OK;
+	t = &rep.check.targets[0];
+	dp_target_parse("mx1.example.org.", 25, &t->tg, &err);
+	t->opts.smtp = true;
+	t->opts.mx_pref = 10;
+	t->exit_code = DP_EXIT_OK;
+	t->addr_reason = DP_R_VERIFIED;
+	t->dns_ms = 1234;
+	dp_tlsaset_add_text(&t->tlsa,
+	    "3 1 1 0c72ac70b745ac19998811b131d662c9ac69dbdbe7cb23e5b514b56664c5d3d6", true, &err);
+	snprintf(t->tlsa.owner, sizeof(t->tlsa.owner), "_25._tcp.mx1.example.org.");
+	t->tlsa.reason = DP_R_TLSA_SECURE;
+	t->tlsa.ans = calloc(1, sizeof(*t->tlsa.ans));
+	t->tlsa.ans->qname = strdup("_25._tcp.mx1.example.org.");
+	t->tlsa.ans->status = DP_LOOKUP_ANSWERED;
+	t->tlsa.ans->state = DP_DNSSEC_SECURE;
+	t->tlsa.ans->sig_expires = 1893456000;	/* 2030-01-01 */
+	t->addrs = calloc(1, sizeof(*t->addrs));
+	t->naddrs = 1;
+	a = &t->addrs[0];
+	snprintf(a->label, sizeof(a->label), "192.0.2.25:25");
+	a->family = AF_INET;
+	a->reason = DP_R_VERIFIED;
+	a->match.depth = 0;
+	a->chain = test_chain();
+	a->connected = true;
+	a->connect_ms = 12;
+	a->handshake_ms = 3456;
+	snprintf(a->version, sizeof(a->version), "TLSv1.3");
+	ok(a->chain != NULL && sk_X509_num(a->chain) == 2, "the test chain reads");
+	fp = open_memstream(&text, &len);
+	is_int(dp_renderer_metrics.smtp(fp, &cfg, &rep), 0, "openmetrics: smtp renders");
+	fclose(fp);
+	golden("smtp.prom", text);
+	free(text);
+	dp_smtp_report_clear(&rep);
 }
 
 /* verify: a DANE-TA match at depth 1 as of a given time; a file, not an address. */
@@ -541,6 +777,9 @@ main(void)
 	test_textsafe();
 	test_renderers();
 	test_golden();
+	test_metrics_label();
+	test_metrics_render();
+	test_golden_smtp_metrics();
 	test_golden_deploy();
 	test_golden_servers();
 	test_golden_trace();

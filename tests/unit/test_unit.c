@@ -340,6 +340,49 @@ parse(struct dp_config *cfg, struct dp_err *err, ...)
 	return dp_config_parse(argc, argv, cfg, err);
 }
 
+/* --format text|json|openmetrics; --json is --format json; openmetrics only where it applies. */
+static void
+test_format_options(void)
+{
+	static const char *const not_metrics[][5] = {
+		{ "lookup", "x", NULL },
+		{ "verify", "--chain", "f", "x", NULL },
+		{ "tlsa", "--cert", "f", NULL },
+		{ "lint", "x", NULL },
+		{ "rollover", "--next", "f", "x", NULL },
+	};
+	struct dp_config cfg;
+	struct dp_err err;
+	size_t i;
+
+	ok(parse(&cfg, &err, "--format", "json", "lookup", "x", NULL) == DP_ACT_RUN &&
+	    cfg.format == DP_FMT_JSON, "--format json");
+	ok(parse(&cfg, &err, "--json", "--format", "text", "check", "x", NULL) == DP_ACT_RUN &&
+	    cfg.format == DP_FMT_TEXT, "--format text after --json: the last wins");
+	ok(parse(&cfg, &err, "check", "x", "--format", "openmetrics", NULL) == DP_ACT_RUN &&
+	    cfg.format == DP_FMT_OPENMETRICS, "check --format openmetrics");
+	ok(parse(&cfg, &err, "--format=openmetrics", "smtp", "example.org", NULL) == DP_ACT_RUN &&
+	    cfg.format == DP_FMT_OPENMETRICS, "smtp --format=openmetrics");
+	ok(parse(&cfg, &err, "--format", "yaml", "check", "x", NULL) == -1 &&
+	    strstr(err.msg, "text, json or openmetrics") != NULL, "--format yaml: %s", err.msg);
+	ok(parse(&cfg, &err, "--format", "check", "x", NULL) == -1, "--format check: no format");
+	for (i = 0; i < sizeof(not_metrics) / sizeof(not_metrics[0]); i++) {
+		const char *const *a = not_metrics[i];
+
+		ok(parse(&cfg, &err, "--format", "openmetrics", a[0], a[1], a[2], a[3], a[4]) ==
+		    -1 && strstr(err.msg, "openmetrics is for check and smtp") != NULL,
+		    "%s --format openmetrics refused: %s", a[0], err.msg);
+	}
+	ok(parse(&cfg, &err, "--format", "openmetrics", "check", "-f", "list", NULL) == -1 &&
+	    strstr(err.msg, "not for -f") != NULL, "check -f --format openmetrics: %s", err.msg);
+	ok(parse(&cfg, &err, "--format", "openmetrics", "smtp", "-f", "list", NULL) == -1 &&
+	    strstr(err.msg, "not for -f") != NULL, "smtp -f --format openmetrics refused");
+	ok(parse(&cfg, &err, "--format", "openmetrics", "--servers", "check", "x", NULL) == -1 &&
+	    strstr(err.msg, "--servers") != NULL, "--servers with openmetrics: %s", err.msg);
+	ok(parse(&cfg, &err, "--format", "openmetrics", "-f", "list", "-j", "4", "check",
+	    NULL) == -1, "openmetrics with -f and -j refused");
+}
+
 static void
 test_options(void)
 {
@@ -370,6 +413,7 @@ test_options(void)
 	ok(parse(&cfg, &err, "-V", NULL) == DP_ACT_VERSION, "-V");
 	ok(parse(&cfg, &err, "--backend", "unbound", "lookup", "x", NULL) == DP_ACT_RUN &&
 	    cfg.res.backend == DP_BACKEND_UNBOUND, "--backend unbound");
+	test_format_options();
 }
 
 static void
