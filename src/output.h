@@ -19,8 +19,13 @@
 #include "tlsacmd.h"
 #include "verify.h"
 
-/* The version of the JSON documents, see daneprobe(1) JSON OUTPUT. */
-#define DP_JSON_VERSION	1
+/*
+ * The version of the JSON documents, see daneprobe(1) JSON OUTPUT.  Their
+ * schemas (schema/NAME.schema.json) carry it in their $id and "version"; a
+ * change to a document or a schema needs a new one, and schema/VERSION
+ * records it with the schemas' hash (tests/schema.py --record).
+ */
+#define DP_JSON_VERSION	2
 
 struct dp_renderer {
 	enum dp_format	 format;

@@ -1,7 +1,9 @@
 /*
  * output_json.c: JSON for programs, built with jansson (which does the
  * escaping).  The schema is documented in daneprobe(1), JSON OUTPUT, and
- * carries "version" so that consumers can tell changes apart.
+ * in schema/NAME.schema.json (tests/schema.test holds every document the
+ * tests make to it); each document carries "version" (DP_JSON_VERSION) so
+ * that consumers can tell changes apart.
  *
  * Every string goes in through jstr(), which applies the one rule for
  * text we do not control (textsafe.c): jansson refuses a string that is
@@ -39,6 +41,7 @@ jstr(const char *s)
 	return o;
 }
 
+/* A time as "YYYY-MM-DDTHH:MM:SSZ" (UTC), or null: none, or none that can be written. */
 static json_t *
 json_time_or_null(time_t t)
 {
@@ -47,13 +50,28 @@ json_time_or_null(time_t t)
 	if (t == 0)
 		return json_null();
 	dp_format_time(t, buf, sizeof(buf));
-	return jstr(buf);
+	return buf[0] != '?' ? jstr(buf) : json_null();
 }
 
 static json_t *
 json_str_or_null(const char *s)
 {
 	return s != NULL && *s != '\0' ? jstr(s) : json_null();
+}
+
+/* A DNS name as every name in the documents is: absolute, with its final dot; or null. */
+static json_t *
+json_name_or_null(const char *s)
+{
+	char buf[DP_NAME_TEXT_MAX + 2];
+	size_t n;
+
+	if (s == NULL || (n = strlen(s)) == 0)
+		return json_null();
+	if (s[n - 1] == '.' || n + 2 > sizeof(buf))
+		return jstr(s);
+	snprintf(buf, sizeof(buf), "%s.", s);
+	return jstr(buf);
 }
 
 static const char *
@@ -209,7 +227,8 @@ json_tlsaset(const struct dp_tlsaset *set)
 	for (i = 0; i < set->nrecs; i++)
 		json_array_append_new(recs, json_tlsa_record(&set->recs[i]));
 	return json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o, s:b}",
-	    "owner", jstr(set->owner),
+	    /* Records from the command line or a file have no owner name. */
+	    "owner", set->out_of_band ? json_null() : json_str_or_null(set->owner),
 	    "code", jstr(dp_reason_code(set->reason)),
 	    "text", jstr(dp_reason_text(set->reason)),
 	    "detail", json_str_or_null(set->detail),
@@ -386,14 +405,15 @@ json_target(const struct dp_target_result *t)
 	for (i = 0; i < t->nleft_out; i++)
 		json_array_append_new(left, jstr(t->left_out[i]));
 	dp_target_summary(t, summary, sizeof(summary));
-	return json_pack("{s:o, s:o, s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o, s:o, s:o}, s:o, s:i, s:o, s:I}",
+	/* A line of check -f that is no target (or was not started) has no host and port. */
+	return json_pack("{s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o, s:o, s:o}, s:o, s:i, s:o, s:I}",
 	    "target", jstr(t->tg.input),
-	    "host", jstr(t->tg.host),
-	    "port", (int)t->tg.port,
+	    "host", json_str_or_null(t->tg.host),
+	    "port", t->tg.port > 0 ? json_integer(t->tg.port) : json_null(),
 	    "exit", t->exit_code,
 	    "summary", jstr(summary),
 	    "tlsa", json_tlsaset(set),
-	    "tlsa_base_domain", json_str_or_null(t->reference),
+	    "tlsa_base_domain", json_name_or_null(t->reference),
 	    "expanded_name", json_str_or_null(t->expanded),
 	    "tlsa_original", t->expanded_in_force ? json_tlsaset(&t->tlsa_original) : json_null(),
 	    "address_lookup",
@@ -561,7 +581,7 @@ static json_t *
 json_smtp_doc(const struct dp_smtp_report *rep)
 {
 	json_t *targets = json_array(), *hosts = json_array(), *doc;
-	char summary[1024];
+	char summary[1024], given[sizeof(rep->domain)];
 	size_t i;
 
 	for (i = 0; i < rep->check.ntargets; i++) {
@@ -575,12 +595,15 @@ json_smtp_doc(const struct dp_smtp_report *rep)
 	for (i = 0; i < rep->nhosts; i++)
 		json_array_append_new(hosts, json_mx_host(rep, &rep->hosts[i]));
 	dp_smtp_summary(rep, summary, sizeof(summary));
+	/* A line of smtp -f that was not checked: its text as given, without the dot added. */
+	snprintf(given, sizeof(given), "%.*s", rep->domain_as_given && rep->domain[0] != '\0' ?
+	    (int)strlen(rep->domain) - 1 : (int)strlen(rep->domain), rep->domain);
 	doc = json_pack("{s:i, s:o, s:i, s:o, s:o, s:o, s:{s:o, s:o, s:o, s:o, s:o}, s:b, s:b, s:I, s:o}",
 	    "version", DP_JSON_VERSION,
 	    "command", jstr("smtp"),
 	    "exit", rep->exit_code,
 	    "backend", rep->check.backend != NULL ? jstr(rep->check.backend) : json_null(),
-	    "domain", jstr(rep->domain),
+	    "domain", jstr(given),
 	    "summary", jstr(summary),
 	    "mx",
 	    "code", jstr(dp_reason_code(rep->mx_reason)),

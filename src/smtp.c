@@ -21,6 +21,7 @@
 
 #include "batch.h"
 #include "batchfile.h"
+#include "clock.h"
 #include "dnsmsg.h"
 #include "smtp.h"
 
@@ -38,6 +39,7 @@ struct smtp_job {
 	size_t			 next;		/* the next MX host to add */
 	size_t			 added, outstanding;	/* targets added, not yet back */
 	unsigned		 tag_base;	/* slot << 8: results find their domain */
+	uint64_t		 started_ms;	/* smtp -f: the domain's own elapsed time */
 	/* smtp --servers (no -f): the MX RRset's survey, then each host's TLSA */
 	struct dp_survey	*mx_survey;
 	struct dp_survey	*host_surveys[DP_MAX_MX_LIMIT + 1];
@@ -410,6 +412,9 @@ domain_finish(struct smtp_job *job)
 		    rep->check.targets[i].exit_code);
 	struct smtp_batch *b = job->b;
 
+	/* As smtp DOMAIN has them: the batch's resolver, the domain's own time. */
+	rep->check.backend = b->res != NULL ? dp_resolver_name(b->res) : NULL;
+	rep->check.elapsed_ms = dp_now_ms() - job->started_ms;
 	rep->exit_code = smtp_exit(rep);
 	emit_report(b, rep);
 	dp_smtp_report_clear(rep);
@@ -486,6 +491,7 @@ emit_unchecked_domain(struct smtp_batch *b, const struct dp_batch_entry *e,
 		snprintf(rep.domain, sizeof(rep.domain), "%.500s.", e->text);
 	else
 		snprintf(rep.domain, sizeof(rep.domain), "line %u.", e->line);
+	rep.domain_as_given = true;
 	rep.mx_reason = reason;
 	snprintf(rep.mx_detail, sizeof(rep.mx_detail), "line %u: %.200s", e->line, why);
 	rep.exit_code = dp_reason_exit(reason);
@@ -503,6 +509,7 @@ domain_start(struct smtp_batch *b, struct smtp_job *job, const char *domain,
 	job->rep = &job->own;
 	job->in_use = true;
 	job->tag_base = (unsigned)(job - b->doms) << 8;
+	job->started_ms = dp_now_ms();
 	job->own.max_mx = b->cfg->max_mx;
 	snprintf(job->own.domain, sizeof(job->own.domain), "%s", domain);
 	if ((job->own.check.targets = calloc(b->cfg->max_mx + 1,

@@ -25,6 +25,7 @@ struct dp_mx_host {
 
 struct dp_smtp_report {
 	char			 domain[DP_NAME_TEXT_MAX];
+	bool			 domain_as_given; /* smtp -f, a line not checked: its text and "." */
 	struct dp_answer	*mx;
 	enum dp_reason		 mx_reason;
 	char			 mx_detail[256];

@@ -104,6 +104,7 @@ dp_tlsaset_add_text(struct dp_tlsaset *set, const char *text, bool smtp,
 	if (set->recs[set->nrecs].usability == DP_TLSA_USABLE)
 		set->nusable++;
 	set->nrecs++;
+	set->out_of_band = true;
 	set->reason = set->nusable > 0 ? DP_R_TLSA_OUT_OF_BAND : DP_R_TLSA_NONE_USABLE;
 	snprintf(set->detail, sizeof(set->detail), "records from the command line, not DNSSEC");
 	return 0;

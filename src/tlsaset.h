@@ -21,6 +21,7 @@ struct dp_tlsaset {
 	size_t		 nusable;
 	enum dp_reason	 reason;
 	char		 detail[512];	/* backend's reason, rcode, ...; may be empty */
+	bool		 out_of_band;	/* --tlsa, --tlsa-file: owner is no DNS name */
 };
 
 /*

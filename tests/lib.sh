@@ -1,7 +1,8 @@
 # lib.sh: TAP helpers for the shell tests (sourced).
 #
 #   ok COND_EXIT_STATUS "description"   -- via: check "desc" cmd args...
-#   run CMD...      runs CMD, sets $out (stdout), $errout (stderr), $rc (exit status)
+#   run CMD...      runs CMD, sets $out (stdout), $errout (stderr), $rc (exit status);
+#                   with DP_JSON_CAPTURE set, keeps a daneprobe --json run's stdout there
 #   is GOT WANT "description"
 #   like TEXT REGEX "description"
 #   jget EXPR       reads $out as JSON and prints the python expression EXPR over it (d)
@@ -24,11 +25,40 @@ diag() {
 	printf '%s\n' "$@" | sed 's/^/# /'
 }
 
+# The documents for tests/schema.test (DP_JSON_CAPTURE, a directory that
+# make check sets): this test's name, and its captures of an earlier run gone.
+_capture_name=$(basename "$0" .test)
+if [ -n "${DP_JSON_CAPTURE:-}" ]; then
+	mkdir -p "$DP_JSON_CAPTURE" 2>/dev/null
+	rm -f "$DP_JSON_CAPTURE/$_capture_name".*
+fi
+
+# capture_json FILE CMD...: FILE is the stdout of CMD; when CMD ran daneprobe
+# (an argument names it, also behind lab_exec, timeout or bash -c) with
+# --json and wrote something, keep a copy and the command line beside it
+# (NAME.XXXXXX.json and NAME.XXXXXX.cmd) for schema.test.
+capture_json() {
+	local f=$1 a dp= js= c
+	shift
+	[ -n "${DP_JSON_CAPTURE:-}" ] && [ -s "$f" ] || return 0
+	for a in "$@"; do
+		case $a in
+		--json) js=1 ;;
+		"${DANEPROBE:-/nonexistent}" | */daneprobe) dp=1 ;;
+		esac
+	done
+	[ -n "$dp" ] && [ -n "$js" ] || return 0
+	c=$(mktemp "$DP_JSON_CAPTURE/$_capture_name.XXXXXX") || return 0
+	cp "$f" "$c.json" && printf '%q ' "$@" >"$c.cmd" && echo >>"$c.cmd"
+	rm -f "$c"
+}
+
 run() {
 	local o e
 	o=$(mktemp) e=$(mktemp)
 	"$@" >"$o" 2>"$e"
 	rc=$?
+	capture_json "$o" "$@"
 	out=$(cat "$o")
 	errout=$(cat "$e")
 	rm -f "$o" "$e"
@@ -87,6 +117,9 @@ skip_all() {
 
 done_testing() {
 	echo "1..$tap_n"
+	# schema.test: a lab test that ran to its end should have left documents.
+	[ -z "${_capture_lab:-}" ] || [ -z "${DP_JSON_CAPTURE:-}" ] ||
+	    : >"$DP_JSON_CAPTURE/$_capture_name.ran"
 	[ "$tap_failed" -eq 0 ]
 }
 
@@ -94,5 +127,6 @@ done_testing() {
 need_lab() {
 	[ "$(id -u)" = 0 ] || skip_all "the lab needs root for network namespaces"
 	command -v ip >/dev/null 2>&1 || skip_all "the lab needs iproute2"
+	_capture_lab=1
 	. "$top_srcdir/tests/lab/lab.sh"
 }

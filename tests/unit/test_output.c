@@ -74,6 +74,7 @@ hostile_report(struct dp_check_report *rep, struct dp_config *cfg)
 	t->addr_reason = DP_R_VERIFIED;
 	t->tlsa.reason = DP_R_TLSA_OUT_OF_BAND;
 	snprintf(t->tlsa.owner, sizeof(t->tlsa.owner), "(command line)");
+	t->tlsa.out_of_band = true;
 	t->addrs = calloc(1, sizeof(*t->addrs));
 	t->naddrs = 1;
 	a = &t->addrs[0];
@@ -625,6 +626,7 @@ test_golden_servers(void)
 	snprintf(rep.set.owner, sizeof(rep.set.owner), "_443._tcp.www.example.com.");
 	dp_tlsaset_add_text(&rep.set, "3 1 1 aa00000000000000000000000000000000000000000000000000000000000000",
 	    false, &err);
+	rep.set.out_of_band = false;	/* the record stands for the DNS answer's */
 	rep.has_servers = true;
 	snprintf(rep.servers.owner, sizeof(rep.servers.owner), "_443._tcp.www.example.com.");
 	snprintf(rep.servers.zone, sizeof(rep.servers.zone), "example.com.");
@@ -716,6 +718,7 @@ test_golden_trace(void)
 	snprintf(rep.set.owner, sizeof(rep.set.owner), "_443._tcp.www.bogus.example.");
 	dp_tlsaset_add_text(&rep.set, "3 1 1 aa00000000000000000000000000000000000000000000000000000000000000",
 	    false, &err);
+	rep.set.out_of_band = false;	/* the record stands for the DNS answer's */
 	ans = calloc(1, sizeof(*ans));
 	ans->qname = strdup("_443._tcp.www.bogus.example.");
 	ans->final_name = strdup(ans->qname);
