@@ -277,25 +277,33 @@ judge_now(struct dp_rollover_report *rep, const struct dp_target_result *r, bool
 	return ok;
 }
 
-/* RFC 7671 section 8.1: every server serves the records, and a TTL has passed since. */
+/* Every authoritative server serves the same RRset (the survey of --servers). */
 static void
-judge_when(struct dp_rollover_report *rep, const struct dp_config *cfg, bool *unchecked)
+judge_servers(struct dp_rollover_report *rep, bool *unchecked)
 {
 	const struct dp_servers_report *s = rep->check.servers != NULL ? &rep->check.servers[0] :
 	    NULL;
-	char summary[512], when[32];
-	time_t now = time(NULL);
+	char summary[512];
 
 	rep->servers_ok = s != NULL && s->exit_code == 0;
-	if (!rep->servers_ok) {
-		if (s != NULL)
-			dp_servers_summary(s, summary, sizeof(summary));
-		else
-			snprintf(summary, sizeof(summary), "not surveyed");
-		if (s == NULL || s->exit_code != 1)
-			*unchecked = true;
-		reason(rep, "servers: %s", summary);
-	}
+	if (rep->servers_ok)
+		return;
+	if (s != NULL)
+		dp_servers_summary(s, summary, sizeof(summary));
+	else
+		snprintf(summary, sizeof(summary), "not surveyed");
+	if (s == NULL || s->exit_code != 1)
+		*unchecked = true;
+	reason(rep, "servers: %s", summary);
+}
+
+/* RFC 7671 section 8.1: every server serves the records, and a TTL has passed since. */
+static void
+judge_when(struct dp_rollover_report *rep, const struct dp_config *cfg)
+{
+	char when[32];
+	time_t now = time(NULL);
+
 	rep->since_given = cfg->since_given;
 	rep->since = cfg->since;
 	if (!rep->servers_ok)
@@ -338,6 +346,8 @@ dp_rollover_run(const struct dp_config *cfg, struct dp_rollover_report *rep,
 		reason(rep, "the published records cannot be used: %s%s%.300s",
 		    dp_reason_text(r->tlsa.reason), r->tlsa.detail[0] ? ": " : "", r->tlsa.detail);
 		unchecked = r->tlsa.ans == NULL || r->tlsa.ans->status != DP_LOOKUP_ANSWERED;
+		/* What the servers say helps most when the records cannot be used. */
+		judge_servers(rep, &unchecked);
 	} else {
 		const struct dp_answer *ans = r->tlsa.ans;
 
@@ -357,7 +367,8 @@ dp_rollover_run(const struct dp_config *cfg, struct dp_rollover_report *rep,
 			dp_err_set(err, "out of memory");
 			goto out;
 		}
-		judge_when(rep, cfg, &unchecked);
+		judge_servers(rep, &unchecked);
+		judge_when(rep, cfg);
 	}
 	rep->exit_code = rep->nreasons == 0 ? 0 : unchecked ? 3 : 1;
 	rc = 0;
