@@ -502,7 +502,8 @@ check_deploy_combinations(const struct dp_config *cfg, struct dp_err *err)
 		return dp_err_set(err, "--at and --in are for verify");
 	if (cfg->chain_file != NULL && cfg->cmd != DP_CMD_VERIFY && cfg->cmd != DP_CMD_TLSA)
 		return dp_err_set(err, "--chain is for verify and tlsa");
-	if (cfg->smtp_rules && (cfg->cmd == DP_CMD_LOOKUP || cfg->cmd == DP_CMD_SMTP))
+	if (cfg->smtp_rules && (cfg->cmd == DP_CMD_LOOKUP || cfg->cmd == DP_CMD_SMTP ||
+	    cfg->cmd == DP_CMD_ROLLOVER))
 		return dp_err_set(err, "--smtp is for check, verify, tlsa and lint (smtp always "
 		    "has RFC 7672's rules)");
 	if (cfg->cmd != DP_CMD_LINT && (cfg->lint_strict || cfg->sig_warning_given))

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES="autoconf automake make gcc pkg-config
 	libssl-dev libgetdns-dev libunbound-dev libldns-dev libevent-dev libjansson-dev
-	dns-root-data ca-certificates openssl mandoc
+	dns-root-data ca-certificates openssl mandoc bash-completion zsh
 	nsd unbound ldnsutils bind9-dnsutils python3 python3-jsonschema iproute2
 	nagios4-core icinga2-bin icinga2-common
 	prometheus python3-prometheus-client"
