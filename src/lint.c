@@ -116,61 +116,10 @@ dp_lint_exit(const struct dp_lint_findings *f, bool strict)
 
 /* ---- what a record describes ---- */
 
-/*
- * Whether rec describes the certificate at depth in chain (its encoding
- * or digest).  The data depends on the selector and matching type only;
- * the usage asked of tlsagen is the one it allows at that depth, since a
- * record of the wrong usage for its certificate is what is looked for.
- */
-static bool
-rec_names_cert(const struct dp_tlsa *rec, STACK_OF(X509) *chain, int depth)
-{
-	struct dp_tlsagen_spec spec = { depth == 0 ? DP_TLSA_DANE_EE : DP_TLSA_DANE_TA,
-	    rec->selector, rec->mtype, depth };
-	struct dp_tlsa gen;
-	struct dp_err err;
-	bool same;
-
-	memset(&gen, 0, sizeof(gen));
-	if (rec->usability != DP_TLSA_USABLE && rec->usability != DP_TLSA_PKIX_FOR_SMTP)
-		return false;
-	if (dp_tlsagen_from_chain(chain, &spec, false, true, &gen, &err) == -1)
-		return false;
-	same = gen.datalen == rec->datalen && memcmp(gen.data, rec->data, gen.datalen) == 0;
-	dp_tlsa_clear(&gen);
-	return same;
-}
-
-unsigned
-dp_lint_rec_depths(const struct dp_tlsa *rec, STACK_OF(X509) *chain)
-{
-	unsigned bits = 0;
-	int d, n = chain != NULL ? sk_X509_num(chain) : 0;
-
-	for (d = 0; d < n && d < 32; d++)
-		if (rec_names_cert(rec, chain, d))
-			bits |= 1u << d;
-	return bits;
-}
-
 static bool
 usable(const struct dp_tlsa *rec)
 {
 	return rec->usability == DP_TLSA_USABLE;
-}
-
-/*
- * Whether rec describes a certificate of chain that its usage can match:
- * the leaf for an EE usage, a CA above it for a TA usage.
- */
-static bool
-rec_fits(const struct dp_tlsa *rec, STACK_OF(X509) *chain)
-{
-	unsigned d = dp_lint_rec_depths(rec, chain);
-
-	if (rec->usage == DP_TLSA_PKIX_EE || rec->usage == DP_TLSA_DANE_EE)
-		return (d & 1u) != 0;
-	return (d & ~1u) != 0;
 }
 
 /*
@@ -383,7 +332,7 @@ rule_agility(struct lint_ctx *c, const struct dp_addr_result *a, size_t ai)
 		const struct dp_tlsa *weak = &set->recs[i];
 
 		if (!usable(weak) || weak->mtype != DP_TLSA_MT_SHA256 ||
-		    (a->records[i] != DP_REC_MATCHED && !rec_fits(weak, a->chain)))
+		    (a->records[i] != DP_REC_MATCHED && !dp_tlsagen_fits(weak, a->chain)))
 			continue;
 		for (j = 0; j < set->nrecs; j++) {
 			const struct dp_tlsa *strong = &set->recs[j];
@@ -397,7 +346,7 @@ rule_agility(struct lint_ctx *c, const struct dp_addr_result *a, size_t ai)
 				strong_matches = strong_matches || (set->recs[k].mtype ==
 				    DP_TLSA_MT_SHA512 && set->recs[k].usage == weak->usage &&
 				    set->recs[k].selector == weak->selector &&
-				    dp_lint_rec_depths(&set->recs[k], a->chain) != 0);
+				    dp_tlsagen_depths(&set->recs[k], a->chain) != 0);
 			if (strong_matches)
 				continue;
 			about_addr(c, a, about, sizeof(about));
@@ -427,7 +376,7 @@ rule_roles(struct lint_ctx *c, const struct dp_addr_result *a, size_t ai, bool a
 
 		if (!usable(t) || (t->usage != DP_TLSA_DANE_TA && t->usage != DP_TLSA_DANE_EE))
 			continue;
-		d = dp_lint_rec_depths(t, a->chain);
+		d = dp_tlsagen_depths(t, a->chain);
 		rec_label(set, i, lbl, sizeof(lbl));
 		about_addr(c, a, about, sizeof(about));
 		if (t->usage == DP_TLSA_DANE_TA && (d & 1u)) {
@@ -524,7 +473,7 @@ rule_rollover(struct lint_ctx *c)
 			if (r->addrs[a].chain == NULL || r->addrs[a].records == NULL)
 				continue;
 			checked = true;
-			d = dp_lint_rec_depths(t, r->addrs[a].chain);
+			d = dp_tlsagen_depths(t, r->addrs[a].chain);
 			names_leaf = names_leaf || (d & 1u);
 			names_ca = names_ca || (d & ~1u) ||
 			    rec_signed_chain(t, r->addrs[a].chain);

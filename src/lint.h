@@ -51,13 +51,6 @@ struct dp_lint_opts {
 int	dp_lint_target(const struct dp_target_result *r, const struct dp_lint_opts *o,
 	    struct dp_lint_findings *out);
 
-/*
- * The depths of chain that rec's data describes (its encoding or digest
- * of that certificate), as a bit set, depth 0 the lowest bit; rollover
- * asks it of a next chain too.
- */
-unsigned	dp_lint_rec_depths(const struct dp_tlsa *rec, STACK_OF(X509) *chain);
-
 /* Counts of each severity; the exit status (0, 1; 1 for a warning with strict; 3). */
 size_t	dp_lint_count(const struct dp_lint_findings *f, enum dp_lint_severity s);
 int	dp_lint_exit(const struct dp_lint_findings *f, bool strict);

@@ -21,7 +21,6 @@
 #include "clock.h"
 #include "dane.h"
 #include "keyfile.h"
-#include "lint.h"
 #include "output.h"
 #include "rollover.h"
 #include "tlsagen.h"
@@ -105,38 +104,12 @@ next_record(const struct dp_target_result *r, const struct next_src *src, uint8_
 	return rc;
 }
 
-/* Whether rec (a DANE-EE record) describes key: its SPKI's encoding or digest. */
-static bool
-rec_names_key(const struct dp_tlsa *rec, EVP_PKEY *key, bool smtp)
-{
-	struct dp_tlsagen_spec spec = { DP_TLSA_DANE_EE, rec->selector, rec->mtype, 0 };
-	struct dp_tlsa gen;
-	struct dp_err err;
-	bool same;
-
-	if (rec->usability != DP_TLSA_USABLE || rec->usage != DP_TLSA_DANE_EE ||
-	    rec->selector != DP_TLSA_SEL_SPKI)
-		return false;
-	memset(&gen, 0, sizeof(gen));
-	if (dp_tlsagen_from_key(key, &spec, smtp, &gen, &err) == -1)
-		return false;
-	same = gen.datalen == rec->datalen && memcmp(gen.data, rec->data, gen.datalen) == 0;
-	dp_tlsa_clear(&gen);
-	return same;
-}
-
 /* Whether record i serves the next source: by the verifier's rules of usage and depth. */
 static bool
 rec_serves_next(const struct dp_tlsa *rec, const struct next_src *src, bool smtp)
 {
-	unsigned d;
-
-	if (src->key != NULL)
-		return rec_names_key(rec, src->key, smtp);
-	d = dp_lint_rec_depths(rec, src->chain);
-	if (rec->usage == DP_TLSA_DANE_EE || rec->usage == DP_TLSA_PKIX_EE)
-		return (d & 1u) != 0;
-	return (d & ~1u) != 0;
+	return src->key != NULL ? dp_tlsagen_names_key(rec, src->key, smtp) :
+	    dp_tlsagen_fits(rec, src->chain);
 }
 
 /* A DANE-TA record that matched the current chain at some address: it stays if the issuer does. */
@@ -206,7 +179,7 @@ judge_next(const struct dp_config *cfg, const struct dp_target_result *r,
 		judge_next_chain(cfg, r, src->chain, out);
 	else {
 		for (i = 0; i < r->tlsa.nrecs && !out->matches; i++)
-			out->matches = rec_names_key(&r->tlsa.recs[i], src->key, r->opts.smtp);
+			out->matches = dp_tlsagen_names_key(&r->tlsa.recs[i], src->key, r->opts.smtp);
 		if (out->matches)
 			snprintf(out->detail, sizeof(out->detail), "a published DANE-EE SPKI "
 			    "record names the key");

@@ -374,3 +374,76 @@ dp_tlsagen_zone_line(const char *owner, unsigned ttl,
 	append_hex(s + o, rec->data, rec->datalen);
 	return s;
 }
+
+/* Whether gen, made for rec's selector and matching type, holds rec's data. */
+static bool
+same_data(const struct dp_tlsa *gen, const struct dp_tlsa *rec)
+{
+	return gen->datalen == rec->datalen && memcmp(gen->data, rec->data, gen->datalen) == 0;
+}
+
+/*
+ * The usage asked of dp_tlsagen_from_chain is the one it allows at that
+ * depth (EE for the leaf, TA above it): the data does not depend on the
+ * usage, and a record of the wrong usage for its certificate is what
+ * lint looks for.
+ */
+static bool
+describes_cert(const struct dp_tlsa *rec, STACK_OF(X509) *chain, int depth)
+{
+	struct dp_tlsagen_spec spec = { depth == 0 ? DP_TLSA_DANE_EE : DP_TLSA_DANE_TA,
+	    rec->selector, rec->mtype, depth };
+	struct dp_tlsa gen;
+	struct dp_err err;
+	bool same;
+
+	memset(&gen, 0, sizeof(gen));
+	if (rec->usability != DP_TLSA_USABLE && rec->usability != DP_TLSA_PKIX_FOR_SMTP)
+		return false;
+	if (dp_tlsagen_from_chain(chain, &spec, false, true, &gen, &err) == -1)
+		return false;
+	same = same_data(&gen, rec);
+	dp_tlsa_clear(&gen);
+	return same;
+}
+
+unsigned
+dp_tlsagen_depths(const struct dp_tlsa *rec, STACK_OF(X509) *chain)
+{
+	unsigned bits = 0;
+	int d, n = chain != NULL ? sk_X509_num(chain) : 0;
+
+	for (d = 0; d < n && d < 32; d++)
+		if (describes_cert(rec, chain, d))
+			bits |= 1u << d;
+	return bits;
+}
+
+bool
+dp_tlsagen_fits(const struct dp_tlsa *rec, STACK_OF(X509) *chain)
+{
+	unsigned d = dp_tlsagen_depths(rec, chain);
+
+	if (rec->usage == DP_TLSA_PKIX_EE || rec->usage == DP_TLSA_DANE_EE)
+		return (d & 1u) != 0;
+	return (d & ~1u) != 0;
+}
+
+bool
+dp_tlsagen_names_key(const struct dp_tlsa *rec, const EVP_PKEY *key, bool smtp)
+{
+	struct dp_tlsagen_spec spec = { DP_TLSA_DANE_EE, rec->selector, rec->mtype, 0 };
+	struct dp_tlsa gen;
+	struct dp_err err;
+	bool same;
+
+	if (rec->usability != DP_TLSA_USABLE || rec->usage != DP_TLSA_DANE_EE ||
+	    rec->selector != DP_TLSA_SEL_SPKI)
+		return false;
+	memset(&gen, 0, sizeof(gen));
+	if (dp_tlsagen_from_key(key, &spec, smtp, &gen, &err) == -1)
+		return false;
+	same = same_data(&gen, rec);
+	dp_tlsa_clear(&gen);
+	return same;
+}

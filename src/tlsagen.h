@@ -107,4 +107,17 @@ int	dp_tlsagen_parse_field(const char *opt, const char *text,
 char	*dp_tlsagen_zone_line(const char *owner, unsigned ttl,
 	    const struct dp_tlsa *rec, bool rfc3597);
 
+/*
+ * What a published record describes, by making the record of the same
+ * selector and matching type and comparing the data (lint, rollover):
+ * the depths of chain whose certificate it describes, as a bit set (bit
+ * d: depth d, up to 31), whatever its usage; whether it describes one its
+ * usage can match (the leaf for an EE usage, a CA above it for a TA
+ * usage); whether a DANE-EE SPKI record describes key.  Unusable records
+ * (but PKIX usages under SMTP's rules) describe nothing.
+ */
+unsigned	dp_tlsagen_depths(const struct dp_tlsa *rec, STACK_OF(X509) *chain);
+bool		dp_tlsagen_fits(const struct dp_tlsa *rec, STACK_OF(X509) *chain);
+bool		dp_tlsagen_names_key(const struct dp_tlsa *rec, const EVP_PKEY *key, bool smtp);
+
 #endif
