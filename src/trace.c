@@ -1058,9 +1058,75 @@ sigs_any_valid(const struct dp_trace_sig *sigs, size_t n)
 	return false;
 }
 
+/* Whether an RRSIG over type at owner in list has fewer labels than owner: a wildcard's. */
+static bool
+expanded(const ldns_rr_list *list, const ldns_rdf *owner, uint16_t type)
+{
+	size_t i;
+
+	for (i = 0; i < ldns_rr_list_rr_count(list); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(list, i);
+
+		if (rr_type(rr) == LDNS_RR_TYPE_RRSIG && ldns_rr_rd_count(rr) >= 9 &&
+		    sig_covered(rr) == type && same_name(ldns_rr_owner(rr), owner) &&
+		    ldns_rdf2native_int8(ldns_rr_rrsig_labels(rr)) < ldns_dname_label_count(owner))
+			return true;
+	}
+	return false;
+}
+
+/* Whether a signed NSEC (by keys) in the authority section covers name. */
+static bool
+nsec_proves_absent(const ldns_rr_list *authority, const ldns_rdf *name,
+    const ldns_rr_list *keys, time_t now)
+{
+	size_t k, s;
+	bool proven = false;
+
+	for (k = 0; k < ldns_rr_list_rr_count(authority) && !proven; k++) {
+		ldns_rr *nsec = ldns_rr_list_rr(authority, k);
+		ldns_rr_list *set, *sigs;
+
+		if (rr_type(nsec) != LDNS_RR_TYPE_NSEC || !ldns_nsec_covers_name(nsec, name))
+			continue;
+		set = select_rrs(authority, ldns_rr_owner(nsec), LDNS_RR_TYPE_NSEC, 0);
+		sigs = select_rrs(authority, ldns_rr_owner(nsec), LDNS_RR_TYPE_RRSIG,
+		    LDNS_RR_TYPE_NSEC);
+		for (s = 0; set != NULL && sigs != NULL && s < ldns_rr_list_rr_count(sigs) &&
+		    !proven; s++)
+			proven = sig_check(set, ldns_rr_list_rr(sigs, s), keys, now, NULL) ==
+			    DP_SIG_VALID;
+		unselect(set);
+		unselect(sigs);
+	}
+	return proven;
+}
+
+/*
+ * RFC 4035 section 5.3.4: an answer expanded from a wildcard is secure
+ * only with a signed NSEC proving that the name asked does not exist.
+ * The NSEC case is checked (libldns's cover test, the NSEC's signature
+ * with the zone's keys); an NSEC3 proof is not, and the trace says so.
+ */
+static void
+judge_expansion(struct dp_trace_rrset *r, const char *what, const ldns_rdf *owner,
+    const ldns_rr_list *authority, const ldns_rr_list *keys, time_t now)
+{
+	if (nsec_proves_absent(authority, owner, keys, now)) {
+		r->why = xasprintf("expanded from a wildcard; a signed NSEC proves that %s "
+		    "does not exist", r->owner);
+		return;
+	}
+	r->link = DP_LINK_MISSING;
+	r->why = xasprintf("%s is expanded from a wildcard, and no signed NSEC in the reply "
+	    "proves that %s does not exist (an NSEC3 proof is not checked here)", what,
+	    r->owner);
+}
+
 static void
 judge_rrset(struct dp_trace *t, struct dp_trace_rrset *r, const ldns_rdf *owner, uint16_t type,
-    const ldns_rr_list *section, const struct cut *cuts, time_t now)
+    const ldns_rr_list *section, const ldns_rr_list *authority, const struct cut *cuts,
+    time_t now)
 {
 	ldns_rr_list *rrs, *sigs;
 	char tbuf[32], what[DP_NAME_TEXT_MAX + 48];
@@ -1110,6 +1176,8 @@ judge_rrset(struct dp_trace *t, struct dp_trace_rrset *r, const ldns_rdf *owner,
 		r->why = xasprintf("%s has no RRSIG, but %s is signed", what, t->zones[zi].name);
 	} else if (sigs_any_valid(r->sigs, r->nsigs)) {
 		r->link = DP_LINK_SECURE;
+		if (authority != NULL && expanded(section, owner, type))
+			judge_expansion(r, what, owner, authority, cuts[zi].keys, now);
 	} else {
 		r->link = DP_LINK_BOGUS;
 		r->why = sig_why(what, sig_worst(r->sigs, r->nsigs), now);
@@ -1121,7 +1189,8 @@ out:
 
 /* Adds the RRsets of section (grouped by owner and type, RRSIGs aside) to t. */
 static void
-rrsets_add(struct dp_trace *t, const ldns_rr_list *section, const struct cut *cuts, time_t now)
+rrsets_add(struct dp_trace *t, const ldns_rr_list *section, const ldns_rr_list *authority,
+    const struct cut *cuts, time_t now)
 {
 	size_t i, j;
 
@@ -1139,7 +1208,7 @@ rrsets_add(struct dp_trace *t, const ldns_rr_list *section, const struct cut *cu
 		}
 		if (!seen)
 			judge_rrset(t, &t->rrsets[t->nrrsets++], ldns_rr_owner(rr), rr_type(rr),
-			    section, cuts, now);
+			    section, authority, cuts, now);
 	}
 }
 
@@ -1267,97 +1336,6 @@ judge_denial(struct dp_trace *t, const struct pool *p, const ldns_rdf *name, uin
 	free(owner);
 }
 
-/* Whether an RRSIG over type at owner in list has fewer labels than owner: a wildcard's. */
-static bool
-expanded(const ldns_rr_list *list, const ldns_rdf *owner, uint16_t type)
-{
-	size_t i;
-
-	for (i = 0; i < ldns_rr_list_rr_count(list); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(list, i);
-
-		if (rr_type(rr) == LDNS_RR_TYPE_RRSIG && ldns_rr_rd_count(rr) >= 9 &&
-		    sig_covered(rr) == type && same_name(ldns_rr_owner(rr), owner) &&
-		    ldns_rdf2native_int8(ldns_rr_rrsig_labels(rr)) < ldns_dname_label_count(owner))
-			return true;
-	}
-	return false;
-}
-
-/*
- * RFC 4035 section 5.3.4: an answer expanded from a wildcard is secure
- * only with a signed NSEC proving that the name asked does not exist.
- * The NSEC case is checked (libldns's cover test, the NSEC's signature
- * with the zone's keys); an NSEC3 proof is not, and says so.
- */
-/* Whether a signed NSEC (by keys) in the authority section covers name. */
-static bool
-nsec_proves_absent(const struct pool *p, const ldns_rdf *name, const ldns_rr_list *keys,
-    time_t now)
-{
-	size_t k, s;
-	bool proven = false;
-
-	for (k = 0; k < ldns_rr_list_rr_count(p->authority) && !proven; k++) {
-		ldns_rr *nsec = ldns_rr_list_rr(p->authority, k);
-		ldns_rr_list *set, *sigs;
-
-		if (rr_type(nsec) != LDNS_RR_TYPE_NSEC || !ldns_nsec_covers_name(nsec, name))
-			continue;
-		set = select_rrs(p->authority, ldns_rr_owner(nsec), LDNS_RR_TYPE_NSEC, 0);
-		sigs = select_rrs(p->authority, ldns_rr_owner(nsec), LDNS_RR_TYPE_RRSIG,
-		    LDNS_RR_TYPE_NSEC);
-		for (s = 0; set != NULL && sigs != NULL && s < ldns_rr_list_rr_count(sigs) &&
-		    !proven; s++)
-			proven = sig_check(set, ldns_rr_list_rr(sigs, s), keys, now, NULL) ==
-			    DP_SIG_VALID;
-		unselect(set);
-		unselect(sigs);
-	}
-	return proven;
-}
-
-/*
- * RFC 4035 section 5.3.4: an answer expanded from a wildcard is secure
- * only with a signed NSEC proving that the name asked does not exist.
- * The NSEC case is checked (libldns's cover test, the NSEC's signature
- * with the zone's keys); an NSEC3 proof is not, and the trace says so.
- */
-static void
-judge_wildcards(struct dp_trace *t, const struct pool *p, const struct cut *cuts, time_t now)
-{
-	char tbuf[32];
-	size_t i;
-
-	for (i = 0; i < t->nrrsets; i++) {
-		struct dp_trace_rrset *r = &t->rrsets[i];
-		ldns_rdf *owner = NULL, *zone = NULL;
-		int zi;
-
-		if (r->link != DP_LINK_SECURE || r->zone == NULL ||
-		    (owner = ldns_dname_new_frm_str(r->owner)) == NULL ||
-		    (zone = ldns_dname_new_frm_str(r->zone)) == NULL ||
-		    !expanded(p->answer, owner, r->type) ||
-		    (zi = cut_find(cuts, t->nzones, zone)) < 0) {
-			ldns_rdf_deep_free(owner);
-			ldns_rdf_deep_free(zone);
-			continue;
-		}
-		free(r->why);
-		if (nsec_proves_absent(p, owner, cuts[zi].keys, now))
-			r->why = xasprintf("expanded from a wildcard; a signed NSEC proves that %s "
-			    "does not exist", r->owner);
-		else {
-			r->link = DP_LINK_MISSING;
-			r->why = xasprintf("%s %s is expanded from a wildcard, and no signed NSEC in "
-			    "the reply proves that %s does not exist (an NSEC3 proof is not checked "
-			    "here)", r->owner, type_text(r->type, tbuf, sizeof(tbuf)), r->owner);
-		}
-		ldns_rdf_deep_free(owner);
-		ldns_rdf_deep_free(zone);
-	}
-}
-
 /* The name each RRset hangs from: its signer, else its owner. */
 static void
 cuts_for_section(struct cut *cuts, size_t *n, const struct dp_trace_anchors *a,
@@ -1462,12 +1440,12 @@ dp_trace_build(const struct dp_trace_anchors *anchors, const char *qname, uint16
 	t->nzones = n;
 	for (i = 0; i < n; i++)
 		judge_cut(t, cuts, i, anchors, &p, now);
-	rrsets_add(t, p.answer, cuts, now);
-	judge_wildcards(t, &p, cuts, now);
+	/* An answer's RRsets; the authority section may prove a wildcard expansion. */
+	rrsets_add(t, p.answer, p.authority, cuts, now);
 	if (negative) {
 		size_t first = t->nrrsets;
 
-		rrsets_add(t, p.authority, cuts, now);
+		rrsets_add(t, p.authority, NULL, cuts, now);
 		judge_denial(t, &p, final, qtype, first);
 	}
 	trace_conclude(t);
