@@ -210,7 +210,12 @@ rule_records(struct lint_ctx *c)
 			add(c, "pkix-for-smtp", DP_LINT_ERROR, c->about, "RFC 7672 section 3.1.3",
 			    "publish DANE-EE(3) records (3 1 1 of the server's key) or DANE-TA(2) "
 			    "records instead", text);
-		} else if (!usable(t) && t->usability != DP_TLSA_NO_REFNAME) {
+		} else if (t->usability == DP_TLSA_NO_REFNAME) {
+			/* Not the record's fault: this target gives no name to check it with. */
+			c->out->incomplete = true;
+			snprintf(c->out->incomplete_why, sizeof(c->out->incomplete_why),
+			    "%.60s: %.180s", c->r->tg.display, dp_tlsa_usability_text(t->usability));
+		} else if (!usable(t)) {
 			snprintf(text, sizeof(text), "%s is unusable: %s", lbl,
 			    dp_tlsa_usability_text(t->usability));
 			add(c, "unusable-record", DP_LINT_ERROR, c->about,

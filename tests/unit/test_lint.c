@@ -577,6 +577,16 @@ test_records(void)
 	ok(!f.incomplete, "only unusable records: the address needed no check");
 	done(&r, &f);
 
+	/* An address target without --name: the TA record is fine, but cannot be checked here. */
+	target(&r, DP_DNSSEC_SECURE, 0);
+	add_cert(&r, fx.chain, 1, 2, 1, 1);
+	r.tlsa.recs[0].usability = DP_TLSA_NO_REFNAME;
+	r.tlsa.nusable = 0;
+	add_addr(&r, "192.0.2.1:443", NULL, "U");
+	expect("2 1 1 on an address without --name", &r, false, "", 3, 3, &f);
+	ok(f.incomplete, "no name to check with: could not check, never OK");
+	done(&r, &f);
+
 	/* As an SMTP lookup classifies it (PKIX_FOR_SMTP), and as a usable record with --smtp. */
 	target(&r, DP_DNSSEC_SECURE, 0);
 	add_cert(&r, fx.chain, 0, 3, 1, 1);
